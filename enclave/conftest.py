@@ -1,0 +1,116 @@
+"""Named personas and small builders shared by every app's tests.
+
+Personas (as in healthchecks' alice/bob/charlie): a city administrator, an investment-bureau reviewer,
+a Wuhua district user, a Panlong district user, a Mohan park user, a Lingang park user and an auditor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from enclave.accounts.models import Role, User
+from enclave.enterprises.models import Enterprise
+from enclave.lib.codes import uscc_with_check
+from enclave.parks.models import Industry, Park, Unit
+from enclave.projects import services
+from enclave.projects.models import Project
+
+PASSWORD = "Kunming#2024test"
+
+
+def persona(username: str, role: str, *, unit: str | None = None, park: str | None = None) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        full_name=username,
+        unit=Unit.objects.get(code=unit) if unit else None,
+        park=Park.objects.get(code=park) if park else None,
+    )
+    return user
+
+
+@pytest.fixture
+def city_admin(db: Any) -> User:
+    return persona("city", Role.CITY_ADMIN)
+
+
+@pytest.fixture
+def reviewer(db: Any) -> User:
+    return persona("reviewer", Role.REVIEWER)
+
+
+@pytest.fixture
+def wuhua(db: Any) -> User:
+    return persona("wuhua", Role.UNIT, unit="530102")
+
+
+@pytest.fixture
+def panlong(db: Any) -> User:
+    return persona("panlong", Role.UNIT, unit="530103")
+
+
+@pytest.fixture
+def mohan_user(db: Any) -> User:
+    return persona("mohan", Role.PARK, park="mohan")
+
+
+@pytest.fixture
+def lingang_user(db: Any) -> User:
+    return persona("lingang", Role.PARK, park="lingang")
+
+
+@pytest.fixture
+def auditor(db: Any) -> User:
+    return persona("auditor", Role.AUDITOR)
+
+
+_serial = iter(range(1, 10**6))
+
+
+def make_enterprise(
+    *, name: str | None = None, industry: str = "17", owner_unit: Unit | None = None
+) -> Enterprise:
+    """An enterprise with a fresh, valid credit code."""
+    n = next(_serial)
+    return Enterprise.objects.create(
+        name=name or f"测试企业{n}有限公司",
+        credit_code=uscc_with_check(f"91530100MA{n:07d}"),
+        origin_kind="out_of_province",
+        origin="上海市",
+        industry=Industry.objects.get(code=industry),
+        owner_unit=owner_unit,
+    )
+
+
+def project_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "轻纺出口加工项目",
+        "enterprise": overrides.pop("enterprise", None) or make_enterprise(),
+        "park": Park.objects.get(code="mohan"),
+        "kind": "new_domestic",
+        "relocation_class": "",
+        "nature": "industrial",
+        "industry": Industry.objects.get(code="17"),
+        "planned_investment_fen": 50_000_000_00,  # 5000万元
+        "origin": "上海市",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_draft(user: User, **overrides: Any) -> Project:
+    return services.project_create(actor=user, data=project_data(**overrides))
+
+
+def make_filed(user: User, **overrides: Any) -> Project:
+    return services.project_file(actor=user, project=make_draft(user, **overrides), on=dt.date(2024, 6, 3))
+
+
+def make_recognised(user: User, reviewer: User, **overrides: Any) -> Project:
+    project = make_filed(user, **overrides)
+    project = services.project_start_review(actor=reviewer, project=project)
+    return services.project_recognise(actor=reviewer, project=project, on=dt.date(2024, 6, 20))

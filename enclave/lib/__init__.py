@@ -1,0 +1,1 @@
+"""Helpers with no Django in them: money, periods, codes."""

@@ -1,0 +1,331 @@
+"""Cooperation projects (协作项目), their status history, first-contact claims, conflicts and agreements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from enclave.projects.workflow import Status
+
+
+class Kind(models.TextChoices):
+    # 新招引 / 存量流转
+    NEW_OUT_OF_PROVINCE = "new_domestic", "新招引（省外）"
+    NEW_ABROAD = "new_abroad", "新招引（境外）"
+    RELOCATION = "relocation", "存量流转"
+
+
+class RelocationClass(models.TextChoices):
+    POLICY = "policy", "政策性流转"
+    VOLUNTARY = "voluntary", "企业自主流转"
+    REGISTRATION_KEPT = "registration_kept", "注册地不变更流转"
+    HQ_ONLY = "hq_only", "仅搬迁总部或变更注册地流转"
+
+
+class Nature(models.TextChoices):
+    # Only industrial projects are eligible (公共基础设施、房地产、仅注册资本的项目不纳入)
+    INDUSTRIAL = "industrial", "产业项目"
+    INFRASTRUCTURE = "infrastructure", "公共基础设施项目"
+    REAL_ESTATE = "real_estate", "房地产项目"
+    CAPITAL_ONLY = "capital_only", "仅注册资本（无实际投资）"
+
+
+class Project(models.Model):
+    code = models.CharField("项目编号", max_length=20, unique=True, null=True, blank=True)
+    name = models.CharField("项目名称", max_length=120)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="projects"
+    )
+    filing_unit = models.ForeignKey(
+        "parks.Unit",
+        verbose_name="报备单位（协作地）",
+        on_delete=models.PROTECT,
+        related_name="filed_projects",
+    )
+    partner_units = models.ManyToManyField(
+        "parks.Unit", verbose_name="其他协作单位", blank=True, related_name="partner_projects"
+    )
+    park = models.ForeignKey(
+        "parks.Park", verbose_name="承载园区", on_delete=models.PROTECT, related_name="projects"
+    )
+    park_area = models.ForeignKey(
+        "parks.ParkArea",
+        verbose_name="片区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    subpark = models.ForeignKey(
+        "parks.SubPark",
+        verbose_name="园中园",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    kind = models.CharField("项目类型", max_length=20, choices=Kind.choices)
+    relocation_class = models.CharField(
+        "流转类别", max_length=20, choices=RelocationClass.choices, blank=True
+    )
+    nature = models.CharField("项目性质", max_length=20, choices=Nature.choices, default=Nature.INDUSTRIAL)
+    industry = models.ForeignKey(
+        "parks.Industry", verbose_name="所属行业", on_delete=models.PROTECT, related_name="projects"
+    )
+    planned_investment_fen = models.BigIntegerField("计划总投资（分）")
+    origin = models.CharField("来源地", max_length=40)
+    investment_code = models.CharField(
+        "全国投资项目代码",
+        max_length=24,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="全国投资项目在线审批监管平台赋码，24位，可选",
+    )
+    description = models.TextField("项目简介", blank=True)
+
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.CHOICES, default=Status.DRAFT, db_index=True
+    )
+    status_reason = models.TextField("最近一次退回/否决/关闭原因", blank=True)
+    positioning_mismatch = models.BooleanField("行业不符合园区产业定位", default=False)
+
+    signed_on = models.DateField("签约日期", null=True, blank=True)
+    filed_on = models.DateField("报备日期", null=True, blank=True)
+    reviewed_on = models.DateField("审查日期", null=True, blank=True)
+    recognised_on = models.DateField("认定日期", null=True, blank=True, db_index=True)
+    registered_on = models.DateField("注册日期", null=True, blank=True)
+    construction_started_on = models.DateField("开工日期", null=True, blank=True)
+    operating_on = models.DateField("投产（运营）日期", null=True, blank=True)
+
+    is_sample = models.BooleanField("示例数据", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-recognised_on", "-filed_on", "-id"]
+        verbose_name = verbose_name_plural = "协作项目"
+        constraints = [
+            models.CheckConstraint(
+                name="project_investment_nonnegative", condition=Q(planned_investment_fen__gte=0)
+            ),
+            models.CheckConstraint(
+                name="project_relocation_class_iff_relocation",
+                condition=(Q(kind="relocation") & ~Q(relocation_class=""))
+                | (~Q(kind="relocation") & Q(relocation_class="")),
+            ),
+            models.CheckConstraint(
+                name="project_code_after_filing", condition=Q(status="draft") | Q(code__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_code} {self.name}"
+
+    @property
+    def display_code(self) -> str:
+        """The project code once filed; drafts show their internal number."""
+        return self.code or f"草稿-{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in Status.EDITABLE
+
+    @property
+    def status_label(self) -> str:
+        return Status.LABELS.get(self.status, self.status)
+
+
+class StatusChange(models.Model):
+    """One workflow step: who moved the project from what to what, when and why."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="status_changes")
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=20, choices=Status.CHOICES)
+    to_status = models.CharField("新状态", max_length=20, choices=Status.CHOICES)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.TextField("意见/原因", blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "状态变更记录"
+
+
+class ProjectCodeSequence(models.Model):
+    """Last serial number used for project codes per park prefix and year (e.g. MH-2024)."""
+
+    key = models.CharField(max_length=16, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class ClaimKind(models.TextChoices):
+    VISIT = "visit", "实地拜访"
+    MEETING = "meeting", "洽谈会议"
+    LETTER = "letter", "函件往来"
+    AGREEMENT = "agreement", "意向/投资协议"
+    OTHER = "other", "其他"
+
+
+class FirstContactClaim(models.Model):
+    """A unit's evidenced first contact (首谈) with an enterprise: the usual tie-breaker in conflicts."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="claims"
+    )
+    unit = models.ForeignKey(
+        "parks.Unit", verbose_name="首谈单位", on_delete=models.PROTECT, related_name="claims"
+    )
+    contacted_on = models.DateField("首次接洽日期")
+    kind = models.CharField("证明类型", max_length=20, choices=ClaimKind.choices)
+    document = models.FileField("证明材料", upload_to="claims/%Y/%m/", blank=True)
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contacted_on", "created_at", "id"]
+        verbose_name = verbose_name_plural = "首谈登记"
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.enterprise} · {self.contacted_on}"
+
+    @property
+    def is_evidenced(self) -> bool:
+        return bool(self.document)
+
+
+class Conflict(models.Model):
+    """The same enterprise filed into the same park by two or more units (同一企业多地报备)."""
+
+    OPEN, RESOLVED = "open", "resolved"
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="conflicts"
+    )
+    park = models.ForeignKey(
+        "parks.Park", verbose_name="园区", on_delete=models.PROTECT, related_name="conflicts"
+    )
+    projects = models.ManyToManyField(Project, verbose_name="涉及项目", related_name="conflicts")
+    status = models.CharField(
+        "状态", max_length=10, choices=[(OPEN, "待裁定"), (RESOLVED, "已裁定")], default=OPEN
+    )
+    winner = models.ForeignKey(
+        Project,
+        verbose_name="裁定归属项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggested_winner = models.ForeignKey(
+        Project,
+        verbose_name="按首谈建议归属",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution_reason = models.TextField("裁定理由", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "报备冲突"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.park.short_name}"
+
+
+class SharingPolicy(models.Model):
+    """Default split by project kind / relocation class, effective-dated and editable by the city.
+
+    The measures publish no ratio; the shipped rows are defaults to be confirmed (see MECHANISM.md).
+    """
+
+    kind = models.CharField("项目类型", max_length=20, choices=Kind.choices)
+    relocation_class = models.CharField(
+        "流转类别", max_length=20, choices=RelocationClass.choices, blank=True
+    )
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    cooperating_bp = models.PositiveIntegerField("协作地分成（基点）")
+    host_bp = models.PositiveIntegerField("承载地分成（基点）")
+    duration_months = models.PositiveIntegerField("分享期限（月）")
+    note = models.CharField("说明", max_length=200, blank=True)
+    is_default = models.BooleanField("系统默认值（待财政部门确认）", default=True)
+
+    class Meta:
+        ordering = ["kind", "relocation_class", "-effective_from"]
+        verbose_name = verbose_name_plural = "利益分享默认比例"
+        constraints = [
+            models.CheckConstraint(
+                name="policy_bp_sum", condition=Q(cooperating_bp__lte=10000) & Q(host_bp__lte=10000)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_relocation_class_display() or self.get_kind_display()
+        return f"{label} {self.cooperating_bp / 100:g}:{self.host_bp / 100:g} 自{self.effective_from}"
+
+
+class Agreement(models.Model):
+    """The sharing agreement fixed at recognition: parties, their basis points, and the months it covers."""
+
+    project = models.OneToOneField(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="agreement"
+    )
+    start_month = models.DateField("起始月份", help_text="该月1日")
+    end_month = models.DateField("终止月份", help_text="该月1日（含）")
+    policy = models.ForeignKey(
+        SharingPolicy, verbose_name="依据的默认比例", null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "利益分享协议"
+        constraints = [
+            models.CheckConstraint(
+                name="agreement_months_ordered", condition=Q(end_month__gte=models.F("start_month"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.display_code} {self.start_month:%Y-%m}–{self.end_month:%Y-%m}"
+
+
+class AgreementParty(models.Model):
+    """One party of an agreement: a cooperating unit or the host park, with its share in basis points."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    unit = models.ForeignKey("parks.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    park = models.ForeignKey("parks.Park", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    share_bp = models.PositiveIntegerField("分成（基点）")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="party_is_unit_xor_park",
+                condition=(
+                    Q(unit__isnull=False, park__isnull=True) | Q(unit__isnull=True, park__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(name="party_bp_range", condition=Q(share_bp__lte=10000)),
+        ]
+
+    @property
+    def party_code(self) -> str:
+        return self.unit.code if self.unit_id else self.park.code
+
+    @property
+    def party_name(self) -> str:
+        return self.unit.name if self.unit_id else f"{self.park.short_name}（承载地）"

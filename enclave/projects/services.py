@@ -1,0 +1,606 @@
+"""Writes of the cooperation-project workflow. Each function is one transaction with its audit row.
+
+Only these functions change a project's status; each checks the transition table in workflow.py and
+updates the row only if it still has the status the caller saw, so of two reviewers acting at once
+the second gets a clear refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from enclave.accounts.models import Role
+from enclave.audit.models import Verb
+from enclave.audit.services import diff, event_record, snapshot
+from enclave.enterprises.models import Enterprise
+from enclave.lib.codes import PROVINCES, CodeError, normalise_investment_code
+from enclave.lib.periods import add_months
+from enclave.parks.models import Industry, Park, ParkArea, SubPark, Unit
+from enclave.projects.models import (
+    Agreement,
+    AgreementParty,
+    Conflict,
+    FirstContactClaim,
+    Kind,
+    Nature,
+    Project,
+    ProjectCodeSequence,
+    SharingPolicy,
+    StatusChange,
+)
+from enclave.projects.queries import project_may_act
+from enclave.projects.workflow import Status, TransitionError, transition_check
+
+# Fields a unit may set on its filing. Anything else in the input (status, code, filing_unit, dates of
+# review and recognition, shares) is ignored: those change only through the workflow.
+CONTENT_FIELDS = (
+    "name", "enterprise", "partner_units", "park", "park_area", "subpark", "kind", "relocation_class", "nature",
+    "industry", "planned_investment_fen", "origin", "investment_code", "description", "signed_on",
+    "registered_on", "construction_started_on", "operating_on",
+)  # fmt: skip
+PAST_EVENT_DATES = {
+    "signed_on": "签约日期",
+    "registered_on": "注册日期",
+    "construction_started_on": "开工日期",
+    "operating_on": "投产（运营）日期",
+}
+INELIGIBLE = {
+    Nature.INFRASTRUCTURE: "公共基础设施项目不纳入重点产业协作园区项目认定范围",
+    Nature.REAL_ESTATE: "房地产项目不纳入重点产业协作园区项目认定范围",
+    Nature.CAPITAL_ONLY: "仅注册资本、无实际投资的项目不纳入重点产业协作园区项目认定范围",
+}
+REAL_ESTATE_DIVISIONS = frozenset({"70"})
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require_role(actor: Any, *roles: str, what: str) -> None:
+    if getattr(actor, "role", None) not in roles:
+        raise PermissionDenied(f"您的角色无权{what}")
+
+
+# ---------------------------------------------------------------- content
+
+
+def _clean_content(data: dict[str, Any], *, filing_unit: Unit, current: Project | None) -> dict[str, Any]:
+    """Validate a filing's content; all problems at once, as {field: Chinese sentence}."""
+    cleaned = {k: data[k] for k in CONTENT_FIELDS if k in data}
+    errors: dict[str, str] = {}
+    if "name" in cleaned:
+        cleaned["name"] = (cleaned["name"] or "").strip()
+    merged = {k: getattr(current, k, None) for k in CONTENT_FIELDS if k != "partner_units"} if current else {}
+    merged.update({k: v for k, v in cleaned.items() if k != "partner_units"})
+
+    if not merged.get("name"):
+        errors["name"] = "请填写项目名称"
+    for key, model, label in (
+        ("enterprise", Enterprise, "企业"),
+        ("park", Park, "承载园区"),
+        ("industry", Industry, "所属行业"),
+    ):
+        value = merged.get(key)
+        if value is None:
+            errors[key] = f"请选择{label}"
+        elif not isinstance(value, model):
+            errors[key] = f"{label}不存在"
+    park = merged.get("park") if isinstance(merged.get("park"), Park) else None
+    if park is not None and not park.is_active:
+        errors["park"] = "该园区已停用，不能报备新项目"
+    industry = merged.get("industry")
+    if isinstance(industry, Industry) and industry.level != Industry.DIVISION:
+        errors["industry"] = "请选择到国民经济行业大类（两位代码）"
+    area = merged.get("park_area")
+    if area is not None and (not isinstance(area, ParkArea) or (park and area.park_id != park.pk)):
+        errors["park_area"] = "所选片区不属于该园区"
+    subpark = merged.get("subpark")
+    if subpark is not None and (not isinstance(subpark, SubPark) or (park and subpark.park_id != park.pk)):
+        errors["subpark"] = "所选园中园不属于该园区"
+
+    kind, relocation_class = merged.get("kind"), merged.get("relocation_class") or ""
+    if kind not in Kind.values:
+        errors["kind"] = "请选择项目类型"
+    elif kind == Kind.RELOCATION and not relocation_class:
+        errors["relocation_class"] = "存量流转项目须选择流转类别"
+    elif kind != Kind.RELOCATION and relocation_class:
+        cleaned["relocation_class"] = ""
+    if merged.get("nature") not in Nature.values:
+        errors["nature"] = "请选择项目性质"
+
+    amount = merged.get("planned_investment_fen")
+    if amount is None or isinstance(amount, bool) or not isinstance(amount, int):
+        errors["planned_investment_fen"] = "请填写计划总投资"
+    elif amount <= 0:
+        errors["planned_investment_fen"] = "计划总投资应大于0"
+    elif amount > settings.ENCLAVE_MAX_AMOUNT_FEN:
+        errors["planned_investment_fen"] = "计划总投资超过1000亿元，请核对单位（元/万元）"
+
+    origin = (merged.get("origin") or "").strip()
+    if "origin" in cleaned:
+        cleaned["origin"] = origin
+    if not origin:
+        errors["origin"] = "请填写来源地"
+    elif kind == Kind.NEW_OUT_OF_PROVINCE and (origin not in PROVINCES.values() or origin == "云南省"):
+        errors["origin"] = "省外新招引项目的来源地应为云南省以外的省级行政区，如“上海市”"
+    elif (
+        kind == Kind.NEW_ABROAD
+        and origin in PROVINCES.values()
+        and origin not in ("香港特别行政区", "澳门特别行政区", "台湾省")
+    ):
+        errors["origin"] = "境外新招引项目的来源地应为国家或地区，如“老挝”“香港特别行政区”"
+
+    code = cleaned.get("investment_code")
+    if code is not None:
+        code = code.strip() or None
+        cleaned["investment_code"] = code
+        if code:
+            try:
+                cleaned["investment_code"] = normalise_investment_code(code, today=today())
+            except CodeError as exc:
+                errors["investment_code"] = str(exc)
+            else:
+                clash = Project.objects.filter(investment_code=cleaned["investment_code"])
+                if current is not None:
+                    clash = clash.exclude(pk=current.pk)
+                if clash.exists():
+                    errors["investment_code"] = "该投资项目代码已被其他项目使用"
+
+    for key, label in PAST_EVENT_DATES.items():
+        value = merged.get(key)
+        if value is not None and value > today():
+            errors[key] = f"{label}不能晚于今天（{today():%Y-%m-%d}）"
+
+    partners = cleaned.get("partner_units")
+    if partners is not None:
+        partners = list(partners)
+        if any(u.pk == filing_unit.pk for u in partners):
+            errors["partner_units"] = "其他协作单位不应包含报备单位本身"
+        cleaned["partner_units"] = partners
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _apply(project: Project, cleaned: dict[str, Any]) -> None:
+    partners = cleaned.pop("partner_units", None)
+    for key, value in cleaned.items():
+        setattr(project, key, value)
+    project.save()
+    if partners is not None:
+        project.partner_units.set(partners)
+
+
+def _project_state(project: Project) -> dict[str, Any]:
+    data = snapshot(project)
+    data["partner_units"] = sorted(project.partner_units.values_list("code", flat=True)) if project.pk else []
+    return data
+
+
+@transaction.atomic
+def project_create(*, actor: Any, data: dict[str, Any], is_sample: bool = False) -> Project:
+    """A unit starts a filing as a draft (草稿). The filing unit is always the actor's own unit."""
+    _require_role(actor, Role.UNIT, what="创建项目报备")
+    unit = actor.unit
+    cleaned = _clean_content(data, filing_unit=unit, current=None)
+    project = Project(filing_unit=unit, created_by=actor, status=Status.DRAFT, is_sample=is_sample)
+    _apply(project, cleaned)
+    event_record(actor=actor, verb=Verb.CREATE, target=project, after=_project_state(project))
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Project:
+    """The filing unit corrects its draft or returned filing."""
+    _require_role(actor, Role.UNIT, what="修改项目报备")
+    if project.filing_unit_id != actor.unit_id:
+        raise PermissionDenied("只能修改本单位报备的项目")
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if not locked.is_editable:
+        raise TransitionError(
+            f"项目当前状态为“{locked.status_label}”，不能修改（仅草稿或退回修改状态可修改）"
+        )
+    before = _project_state(locked)
+    cleaned = _clean_content(data, filing_unit=locked.filing_unit, current=locked)
+    _apply(locked, cleaned)
+    b, a = diff(before, _project_state(locked))
+    if a:
+        event_record(actor=actor, verb=Verb.UPDATE, target=locked, before=b, after=a)
+    return locked
+
+
+# ---------------------------------------------------------------- workflow
+
+
+def _move(
+    *,
+    actor: Any,
+    project: Project,
+    action: str,
+    reason: str = "",
+    updates: dict[str, Any] | None = None,
+    verb: str = Verb.TRANSITION,
+) -> Project:
+    """Take one transition: table check, scope check, compare-and-set on status, history and audit rows."""
+    transition = transition_check(action, status=project.status, role=getattr(actor, "role", ""))
+    if not project_may_act(actor, project, action):
+        raise PermissionDenied("该项目不在您的职责范围内")
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ValidationError({"reason": f"“{transition.label}”须填写原因"})
+    before = snapshot(project)
+    changed = Project.objects.filter(pk=project.pk, status=project.status).update(
+        status=transition.target,
+        status_reason=reason if transition.needs_reason else project.status_reason,
+        updated_at=timezone.now(),
+        **(updates or {}),
+    )
+    if changed != 1:
+        raise TransitionError("该项目已被他人处理，状态已变化，请刷新页面后查看")
+    old_status = project.status
+    project.refresh_from_db()
+    StatusChange.objects.create(
+        project=project,
+        action=action,
+        from_status=old_status,
+        to_status=project.status,
+        actor=actor,
+        reason=reason,
+    )
+    b, a = diff(before, snapshot(project))
+    event_record(actor=actor, verb=verb, target=project, before=b, after=a, reason=reason)
+    return project
+
+
+def _next_code(park: Park, year: int) -> str:
+    """Allocate the next readable project code, e.g. MH-2024-0007 (locked counter row)."""
+    key = f"{park.code_prefix}-{year}"
+    ProjectCodeSequence.objects.get_or_create(key=key)
+    seq = ProjectCodeSequence.objects.select_for_update().get(key=key)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{key}-{seq.last:04d}"
+
+
+def eligibility_check(project: Project) -> None:
+    """Refuse ineligible filings (公共基础设施、房地产、仅注册资本), with the reason at the field."""
+    if project.nature in INELIGIBLE:
+        raise ValidationError({"nature": INELIGIBLE[project.nature]})
+    if project.industry.code in REAL_ESTATE_DIVISIONS:
+        raise ValidationError({"industry": INELIGIBLE[Nature.REAL_ESTATE]})
+
+
+@transaction.atomic
+def project_file(*, actor: Any, project: Project, on: dt.date | None = None) -> Project:
+    """Submit a draft, or refile a returned filing (报备). Assigns the project code on first filing."""
+    on = on or today()
+    if on > today():
+        raise ValidationError({"filed_on": "报备日期不能晚于今天"})
+    action = "refile" if project.status == Status.RETURNED else "file"
+    transition_check(action, status=project.status, role=getattr(actor, "role", ""))
+    eligibility_check(project)
+    fits = project.park.fits_positioning(project.industry)
+    updates: dict[str, Any] = {"filed_on": on, "positioning_mismatch": not fits}
+    if not project.code:
+        updates["code"] = _next_code(project.park, on.year)
+    project = _move(actor=actor, project=project, action=action, updates=updates)
+    _conflict_detect(actor=actor, project=project)
+    return project
+
+
+@transaction.atomic
+def project_start_review(*, actor: Any, project: Project, reason: str = "") -> Project:
+    """The city or the host park takes a filing into review (审查)."""
+    return _move(actor=actor, project=project, action="start_review", reason=reason)
+
+
+@transaction.atomic
+def project_return(*, actor: Any, project: Project, reason: str, on: dt.date | None = None) -> Project:
+    """Send a filing back for correction; the unit can correct it and refile."""
+    return _move(
+        actor=actor, project=project, action="return", reason=reason, updates={"reviewed_on": on or today()}
+    )
+
+
+@transaction.atomic
+def project_reject(*, actor: Any, project: Project, reason: str, on: dt.date | None = None) -> Project:
+    """Refuse recognition (不予认定), with the reason."""
+    return _move(
+        actor=actor, project=project, action="reject", reason=reason, updates={"reviewed_on": on or today()}
+    )
+
+
+@transaction.atomic
+def project_close(*, actor: Any, project: Project, reason: str) -> Project:
+    return _move(actor=actor, project=project, action="close", reason=reason)
+
+
+# ---------------------------------------------------------------- recognition and agreements
+
+
+@dataclass(frozen=True)
+class PartyShare:
+    """A party of a sharing agreement: a unit or a park by code, and its share in basis points."""
+
+    kind: str  # "unit" | "park"
+    code: str
+    share_bp: int
+
+
+@dataclass(frozen=True)
+class AgreementProposal:
+    parties: tuple[PartyShare, ...]
+    start_month: dt.date
+    end_month: dt.date
+    policy: SharingPolicy | None
+
+
+def policy_for(project: Project, on: dt.date) -> SharingPolicy | None:
+    """The city's default split in force on `on` for the project's kind and relocation class."""
+    return (
+        SharingPolicy.objects.filter(
+            kind=project.kind, relocation_class=project.relocation_class or "", effective_from__lte=on
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def agreement_propose(project: Project, on: dt.date) -> AgreementProposal:
+    """Default parties and months from the policy table: the cooperating side's share is split evenly among
+    the units (left-over basis points to the filing unit), the host park gets the rest; sharing starts in the
+    month after recognition."""
+    policy = policy_for(project, on)
+    if policy is None:
+        raise ValidationError(
+            {"parties": "未找到适用的利益分享默认比例，请由市发展改革委在“利益分享默认比例”中配置后再认定"}
+        )
+    units = [project.filing_unit, *sorted(project.partner_units.all(), key=lambda u: u.code)]
+    each, left = divmod(policy.cooperating_bp, len(units))
+    parties = [PartyShare("unit", u.code, each + (left if i == 0 else 0)) for i, u in enumerate(units)]
+    parties.append(PartyShare("park", project.park.code, policy.host_bp))
+    start = add_months(on.replace(day=1), 1)
+    end = add_months(start, max(policy.duration_months, 1) - 1)
+    return AgreementProposal(parties=tuple(parties), start_month=start, end_month=end, policy=policy)
+
+
+def _validate_parties(
+    project: Project, parties: list[PartyShare]
+) -> list[tuple[Unit | None, Park | None, int]]:
+    errors: list[str] = []
+    allowed_units = {project.filing_unit.code, *project.partner_units.values_list("code", flat=True)}
+    resolved: list[tuple[Unit | None, Park | None, int]] = []
+    seen: set[tuple[str, str]] = set()
+    for party in parties:
+        key = (party.kind, party.code)
+        if key in seen:
+            errors.append(f"分成方“{party.code}”重复")
+            continue
+        seen.add(key)
+        if (
+            not isinstance(party.share_bp, int)
+            or isinstance(party.share_bp, bool)
+            or not 0 <= party.share_bp <= 10000
+        ):
+            errors.append(f"分成方“{party.code}”的比例应为0到10000之间的整数基点")
+            continue
+        if party.kind == "unit":
+            if party.code not in allowed_units:
+                errors.append(f"单位“{party.code}”不是本项目的协作单位")
+                continue
+            resolved.append((Unit.objects.get(code=party.code), None, party.share_bp))
+        elif party.kind == "park":
+            if party.code != project.park.code:
+                errors.append(f"园区“{party.code}”不是本项目的承载园区")
+                continue
+            resolved.append((None, project.park, party.share_bp))
+        else:
+            errors.append(f"未知的分成方类型“{party.kind}”")
+    total = sum(p.share_bp for p in parties if isinstance(p.share_bp, int))
+    if total != 10000:
+        errors.append(f"各方分成之和应为10000基点（100%），当前为{total}")
+    if not any(p.kind == "park" for p in parties):
+        errors.append("分成方须包含承载园区")
+    if not any(p.kind == "unit" for p in parties):
+        errors.append("分成方须至少包含一个协作单位")
+    if errors:
+        raise ValidationError({"parties": errors})
+    return resolved
+
+
+@transaction.atomic
+def project_recognise(
+    *,
+    actor: Any,
+    project: Project,
+    parties: list[PartyShare] | None = None,
+    start_month: dt.date | None = None,
+    end_month: dt.date | None = None,
+    on: dt.date | None = None,
+    reason: str = "",
+) -> Project:
+    """Recognise a project (认定) and fix its sharing agreement. Defaults come from the policy table."""
+    on = on or today()
+    if on > today():
+        raise ValidationError({"recognised_on": "认定日期不能晚于今天"})
+    if project.filed_on and on < project.filed_on:
+        raise ValidationError({"recognised_on": "认定日期不能早于报备日期"})
+    transition_check("recognise", status=project.status, role=getattr(actor, "role", ""))
+    if project.conflicts.filter(status=Conflict.OPEN).exists():
+        raise TransitionError("该企业在本园区存在多个单位报备的冲突，须先由市发展改革委裁定后才能认定")
+    proposal = agreement_propose(project, on) if parties is None or start_month is None else None
+    chosen = list(parties) if parties is not None else list(proposal.parties)  # type: ignore[union-attr]
+    start = (start_month or proposal.start_month).replace(day=1)  # type: ignore[union-attr]
+    end = (end_month or (proposal.end_month if proposal else add_months(start, 59))).replace(day=1)
+    if end < start:
+        raise ValidationError({"end_month": "分享终止月份不能早于起始月份"})
+    resolved = _validate_parties(project, chosen)
+    project = _move(
+        actor=actor,
+        project=project,
+        action="recognise",
+        reason=reason,
+        updates={"recognised_on": on, "reviewed_on": project.reviewed_on or on},
+        verb=Verb.RECOGNISE,
+    )
+    agreement = Agreement.objects.create(
+        project=project,
+        start_month=start,
+        end_month=end,
+        policy=proposal.policy if proposal else policy_for(project, on),
+        created_by=actor,
+    )
+    AgreementParty.objects.bulk_create(
+        [AgreementParty(agreement=agreement, unit=u, park=p, share_bp=bp) for u, p, bp in resolved]
+    )
+    event_record(
+        actor=actor,
+        verb=Verb.CREATE,
+        target=agreement,
+        after={
+            "start_month": start.isoformat(),
+            "end_month": end.isoformat(),
+            "parties": [{"kind": p.kind, "code": p.code, "share_bp": p.share_bp} for p in chosen],
+        },
+    )
+    return project
+
+
+# ---------------------------------------------------------------- first contact and conflicts
+
+
+@transaction.atomic
+def claim_register(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    contacted_on: dt.date,
+    kind: str,
+    document: Any = None,
+    note: str = "",
+) -> FirstContactClaim:
+    """A unit records its first contact (首谈) with an enterprise, with evidence."""
+    _require_role(actor, Role.UNIT, what="登记首谈")
+    if contacted_on > today():
+        raise ValidationError({"contacted_on": "首次接洽日期不能晚于今天"})
+    claim = FirstContactClaim(
+        enterprise=enterprise,
+        unit=actor.unit,
+        contacted_on=contacted_on,
+        kind=kind,
+        note=note,
+        created_by=actor,
+    )
+    if document:
+        claim.document = document
+    claim.full_clean()
+    claim.save()
+    event_record(actor=actor, verb=Verb.CLAIM, target=claim, after=snapshot(claim))
+    for conflict in Conflict.objects.filter(enterprise=enterprise, status=Conflict.OPEN):
+        conflict.suggested_winner = conflict_suggest(conflict)
+        conflict.save(update_fields=["suggested_winner"])
+    return claim
+
+
+def conflict_suggest(conflict: Conflict) -> Project | None:
+    """The project whose unit holds the earliest evidenced first-contact claim (首谈地优先)."""
+    best: tuple[dt.date, dt.datetime, int] | None = None
+    winner: Project | None = None
+    for project in conflict.projects.filter(status__in=Status.ACTIVE).select_related("filing_unit"):
+        claim = (
+            FirstContactClaim.objects.filter(enterprise=conflict.enterprise, unit=project.filing_unit)
+            .exclude(document="")
+            .order_by("contacted_on", "created_at", "id")
+            .first()
+        )
+        if claim is None:
+            continue
+        key = (claim.contacted_on, claim.created_at, project.pk)
+        if best is None or key < best:
+            best, winner = key, project
+    return winner
+
+
+def _conflict_detect(*, actor: Any, project: Project) -> Conflict | None:
+    rivals = (
+        Project.objects.filter(enterprise=project.enterprise, park=project.park, status__in=Status.ACTIVE)
+        .exclude(filing_unit=project.filing_unit)
+        .exclude(pk=project.pk)
+    )
+    if not rivals.exists():
+        return None
+    conflict = Conflict.objects.filter(
+        enterprise=project.enterprise, park=project.park, status=Conflict.OPEN
+    ).first()
+    created = conflict is None
+    if conflict is None:
+        conflict = Conflict.objects.create(enterprise=project.enterprise, park=project.park)
+    conflict.projects.add(project, *rivals)
+    conflict.suggested_winner = conflict_suggest(conflict)
+    conflict.save(update_fields=["suggested_winner"])
+    event_record(
+        actor=actor,
+        verb=Verb.CONFLICT_OPEN,
+        target=conflict,
+        after={"projects": sorted(p.display_code for p in conflict.projects.all()), "new": created},
+    )
+    return conflict
+
+
+@transaction.atomic
+def conflict_resolve(
+    *, actor: Any, conflict: Conflict, winner: Project | None = None, reason: str = ""
+) -> Conflict:
+    """The city decides whose filing stands; the others are closed with that reason.
+
+    By default the earliest evidenced first-contact claim wins; choosing otherwise needs a reason.
+    """
+    _require_role(actor, Role.CITY_ADMIN, what="裁定报备冲突")
+    locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    if locked.status != Conflict.OPEN:
+        raise TransitionError("该冲突已裁定，不能重复裁定")
+    suggested = conflict_suggest(locked)
+    winner = winner or suggested
+    reason = (reason or "").strip()
+    if winner is None:
+        raise ValidationError({"winner": "各方均无有证明材料的首谈登记，请选择归属项目并填写理由"})
+    if not locked.projects.filter(pk=winner.pk).exists():
+        raise ValidationError({"winner": "所选项目不在该冲突中"})
+    if suggested is not None and winner.pk != suggested.pk and not reason:
+        raise ValidationError({"reason": "改变按首谈确定的归属须填写理由"})
+    if suggested is None and not reason:
+        raise ValidationError({"reason": "无首谈证明时须填写裁定理由"})
+    losers = locked.projects.exclude(pk=winner.pk).filter(status__in=Status.ACTIVE | {Status.DRAFT})
+    if losers.filter(status=Status.RECOGNISED).exists():
+        raise ValidationError({"winner": "另一方项目已认定，不能裁定为本项目；如需变更请先撤销认定"})
+    basis = reason or "按最早有证明的首谈登记确定"
+    for loser in losers:
+        project_close(
+            actor=actor,
+            project=loser,
+            reason=f"报备冲突裁定：该企业归属 {winner.filing_unit.name}（{winner.display_code}）。{basis}",
+        )
+    locked.status = Conflict.RESOLVED
+    locked.winner = winner
+    locked.suggested_winner = suggested
+    locked.resolution_reason = basis
+    locked.resolved_by = actor
+    locked.resolved_at = timezone.now()
+    locked.save()
+    event_record(
+        actor=actor,
+        verb=Verb.CONFLICT_RESOLVE,
+        target=locked,
+        after={"winner": winner.display_code, "suggested": suggested.display_code if suggested else None},
+        reason=basis,
+    )
+    return locked

@@ -1,0 +1,175 @@
+"""Enclave's one settings file, driven by environment variables.
+
+Defaults give the embedded demo (SQLite, DEBUG off unless asked). Production sets ENCLAVE_DATABASE_URL to a
+PostgreSQL URL and ENCLAVE_SECRET_KEY. Every variable is listed in the README's configuration reference.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """sqlite:///path or postgres://user:pass@host:port/name into Django's DATABASES entry."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # sqlite:///relative/path (from the project folder) or sqlite:////absolute/path
+        name = unquote(url[len("sqlite:///") :])
+        path = Path(name) if name else Path("var/enclave.sqlite3")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path if path.is_absolute() else BASE_DIR / path),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": env_int("ENCLAVE_DB_CONN_MAX_AGE", 0),
+        }
+    raise ValueError(f"ENCLAVE_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
+
+
+# ENCLAVE_PRODUCTION=1 turns on every deployment safeguard (secret key required, secure cookies, HSTS,
+# SSL redirect). Without it Enclave runs as the local demo / development / test instance.
+PRODUCTION = env_bool("ENCLAVE_PRODUCTION", False)
+DEBUG = env_bool("ENCLAVE_DEBUG", False) and not PRODUCTION
+DEMO_MODE = env_bool("ENCLAVE_DEMO", not PRODUCTION)
+SECRET_KEY = env_str("ENCLAVE_SECRET_KEY", "")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise RuntimeError("ENCLAVE_SECRET_KEY must be set to at least 50 characters in production")
+SECRET_KEY = SECRET_KEY or "insecure-local-key-for-demo-and-tests-only-never-in-production-0123456789"
+ALLOWED_HOSTS = env_list("ENCLAVE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "enclave.accounts",
+    "enclave.audit",
+    "enclave.parks",
+    "enclave.enterprises",
+    "enclave.projects",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "enclave.audit.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "enclave.urls"
+WSGI_APPLICATION = "enclave.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "enclave" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_url(env_str("ENCLAVE_DATABASE_URL", "sqlite:///var/enclave.sqlite3"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "projects:library"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "enclave" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "enclave" / "static"]
+STATIC_ROOT = Path(env_str("ENCLAVE_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+MEDIA_ROOT = Path(env_str("ENCLAVE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+# Evidence documents for first-contact claims (首谈证明): size cap in bytes.
+ENCLAVE_EVIDENCE_MAX_BYTES = env_int("ENCLAVE_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("ENCLAVE_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("ENCLAVE_SESSION_AGE_SECONDS", 12 * 3600)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("ENCLAVE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("ENCLAVE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+# Header of the trusted reverse proxy that carries the client address (e.g. HTTP_X_FORWARDED_FOR); empty: none.
+ENCLAVE_TRUSTED_PROXY_HEADER = env_str("ENCLAVE_TRUSTED_PROXY_HEADER", "")
+
+# Pages of every list (分页).
+ENCLAVE_PAGE_SIZE = env_int("ENCLAVE_PAGE_SIZE", 20)
+# Upper bound for any single amount in fen: 10^15 fen = 1000亿元 (absurd beyond).
+ENCLAVE_MAX_AMOUNT_FEN = 10**15
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"enclave": {"handlers": ["console"], "level": env_str("ENCLAVE_LOG_LEVEL", "INFO")}},
+}

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from enclave.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="projects:library", permanent=False), name="home"),
+    path("accounts/", include("enclave.accounts.urls")),
+    path("parks/", include("enclave.parks.urls")),
+    path("enterprises/", include("enclave.enterprises.urls")),
+    path("projects/", include("enclave.projects.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover - local development only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
