@@ -22,3 +22,5 @@ if settings.DEBUG:  # pragma: no cover - local development only
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "enclave.audit.views.permission_denied"
