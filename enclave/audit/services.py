@@ -13,6 +13,8 @@ from enclave.audit.models import Event, Verb
 
 # Fields never copied into an audit row, whatever the model.
 SECRET_FIELDS = frozenset({"password", "otp_secret", "session_key", "secret", "token"})
+# Bookkeeping timestamps that change with every save: not part of a change's diff.
+NOISE_FIELDS = frozenset({"updated_at"})
 
 
 def _json_value(value: Any) -> Any:
@@ -45,7 +47,9 @@ def diff(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the keys that changed, as (before, after)."""
     before, after = before or {}, after or {}
-    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    keys = [
+        k for k in sorted(set(before) | set(after)) if k not in NOISE_FIELDS and before.get(k) != after.get(k)
+    ]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
