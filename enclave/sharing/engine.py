@@ -145,7 +145,7 @@ def split(total_fen: int, parties: Sequence[Party]) -> tuple[Share, ...]:
     leftover = pool - sum(floors.values())
     # Largest remainder first; ties: host before others, then by code.
     remainders.sort(key=lambda r: (-r[0], not r[1], r[2]))
-    for rest, _host, code in remainders[:leftover]:
+    for _rest, _host, code in remainders[:leftover]:
         floors[code] += 1
     return tuple(Share(code, sign * floors[code]) for code in sorted(floors))
 
