@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "enclave.parks",
     "enclave.enterprises",
     "enclave.projects",
+    "enclave.sharing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,263 @@
+"""Monthly project reports, retention rules as data, and the settlement ledger.
+
+The ledger's unit is one project-month (`SettlementLine`), so any period's statement is the sum of its
+months. A run recomputes the open months of a period; closing freezes those months for good, and a later
+correction enters an open month as an `Adjustment` with its reason.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TaxType(models.Model):
+    """A tax type whose county-level part is shared (增值税、企业所得税、个人所得税、其他地方税)."""
+
+    code = models.SlugField("税种代码", max_length=20, unique=True)
+    name = models.CharField("税种名称", max_length=40, unique=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = verbose_name_plural = "税种"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetentionRate(models.Model):
+    """County-level retained rate (县级留成比例) of a tax type, in basis points, effective by month.
+
+    Shipped values are defaults to be confirmed with the finance bureau (is_default).
+    """
+
+    tax_type = models.ForeignKey(TaxType, verbose_name="税种", on_delete=models.PROTECT, related_name="rates")
+    effective_from = models.DateField("生效月份", help_text="该月1日")
+    effective_to = models.DateField(
+        "失效月份（含）", null=True, blank=True, help_text="该月1日；空表示长期有效"
+    )
+    rate_bp = models.PositiveIntegerField("县级留成比例（基点）")
+    note = models.CharField("说明", max_length=200, blank=True)
+    is_default = models.BooleanField("系统默认值（待财政部门确认）", default=True)
+
+    class Meta:
+        ordering = ["tax_type", "-effective_from"]
+        verbose_name = verbose_name_plural = "县级留成比例"
+        constraints = [
+            models.CheckConstraint(name="rate_bp_range", condition=Q(rate_bp__lte=10000)),
+            models.CheckConstraint(
+                name="rate_months_ordered",
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tax_type} {self.rate_bp / 100:g}% 自{self.effective_from:%Y-%m}"
+
+
+class DataStatus(models.TextChoices):
+    ESTIMATED = "estimated", "预估"
+    CONFIRMED = "confirmed", "已确认"
+
+
+INDICATORS = (
+    # (field, Chinese name, counted for both places in full?)
+    ("fixed_asset_investment_fen", "固定资产投资", True),
+    ("industrial_output_fen", "规模以上工业产值", True),
+    ("trade_sales_fen", "限额以上商贸业销售额", True),
+    ("services_revenue_fen", "规模以上服务业营业收入", True),
+    ("out_of_province_funds_fen", "省外产业到位资金", False),
+    ("foreign_capital_fen", "实际利用外资", False),
+)
+
+
+class MonthlyReport(models.Model):
+    """One recognised project's month: taxes paid in the host park, rebates, indicators (月度报表)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="monthly_reports"
+    )
+    month = models.DateField("月份", help_text="该月1日")
+    rebates_fen = models.BigIntegerField("优惠政策返还（分）", default=0)
+    fixed_asset_investment_fen = models.BigIntegerField("固定资产投资（分）", default=0)
+    industrial_output_fen = models.BigIntegerField("规模以上工业产值（分）", default=0)
+    trade_sales_fen = models.BigIntegerField("限额以上商贸业销售额（分）", default=0)
+    services_revenue_fen = models.BigIntegerField("规模以上服务业营业收入（分）", default=0)
+    out_of_province_funds_fen = models.BigIntegerField("省外产业到位资金（分）", default=0)
+    foreign_capital_fen = models.BigIntegerField("实际利用外资（分）", default=0)
+    tax_status = models.CharField(
+        "税收数据状态", max_length=10, choices=DataStatus.choices, default=DataStatus.ESTIMATED
+    )
+    indicator_status = models.CharField(
+        "指标数据状态", max_length=10, choices=DataStatus.choices, default=DataStatus.ESTIMATED
+    )
+    tax_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tax_confirmed_at = models.DateTimeField(null=True, blank=True)
+    indicators_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    indicators_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "month"]
+        verbose_name = verbose_name_plural = "项目月度报表"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="one_report_per_project_month"),
+            models.CheckConstraint(
+                name="report_amounts_nonnegative",
+                condition=Q(rebates_fen__gte=0)
+                & Q(fixed_asset_investment_fen__gte=0)
+                & Q(industrial_output_fen__gte=0)
+                & Q(trade_sales_fen__gte=0)
+                & Q(services_revenue_fen__gte=0)
+                & Q(out_of_province_funds_fen__gte=0)
+                & Q(foreign_capital_fen__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.display_code} {self.month:%Y-%m}"
+
+
+class MonthlyTax(models.Model):
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="taxes")
+    tax_type = models.ForeignKey(TaxType, verbose_name="税种", on_delete=models.PROTECT)
+    paid_fen = models.BigIntegerField("实缴税额（分）")
+
+    class Meta:
+        ordering = ["tax_type__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "tax_type"], name="one_tax_line_per_type"),
+            models.CheckConstraint(name="tax_paid_nonnegative", condition=Q(paid_fen__gte=0)),
+        ]
+
+
+class AdjustmentTarget(models.TextChoices):
+    RETAINED = "retained", "县级留成"
+    FIXED_ASSET_INVESTMENT = "fixed_asset_investment_fen", "固定资产投资"
+    INDUSTRIAL_OUTPUT = "industrial_output_fen", "规模以上工业产值"
+    TRADE_SALES = "trade_sales_fen", "限额以上商贸业销售额"
+    SERVICES_REVENUE = "services_revenue_fen", "规模以上服务业营业收入"
+    OUT_OF_PROVINCE_FUNDS = "out_of_province_funds_fen", "省外产业到位资金"
+    FOREIGN_CAPITAL = "foreign_capital_fen", "实际利用外资"
+
+
+class Adjustment(models.Model):
+    """A correction of a closed month, settled in an open month, always with its reason (调整)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField("计入月份", help_text="结算该调整的开放月份（1日）")
+    concerns_month = models.DateField("更正月份", help_text="被更正的已关闭月份（1日）")
+    target = models.CharField("调整对象", max_length=30, choices=AdjustmentTarget.choices)
+    amount_fen = models.BigIntegerField("调整金额（分，可为负）")
+    reason = models.TextField("原因")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "id"]
+        verbose_name = verbose_name_plural = "调整记录"
+        constraints = [models.CheckConstraint(name="adjustment_has_reason", condition=~Q(reason=""))]
+
+
+class SettlementRun(models.Model):
+    """One computation of a period. Same period and same input digest → the same run (idempotent)."""
+
+    period = models.CharField("期间", max_length=10)
+    start_month = models.DateField("起始月份")
+    end_month = models.DateField("终止月份")
+    input_digest = models.CharField("输入摘要（SM3）", max_length=64)
+    output_digest = models.CharField("结果摘要（SM3）", max_length=64)
+    engine_version = models.CharField("引擎版本", max_length=20)
+    rules_digest = models.CharField("规则摘要（SM3）", max_length=64)
+    retained_fen = models.BigIntegerField("县级留成合计（分）")
+    months_recomputed = models.PositiveIntegerField("重算月份数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "结算运行"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "input_digest", "rules_digest", "engine_version"], name="run_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.input_digest[:8]}"
+
+
+class RunTotal(models.Model):
+    """A party's total in a run, kept so a run can be re-verified later."""
+
+    run = models.ForeignKey(SettlementRun, on_delete=models.CASCADE, related_name="totals")
+    party_code = models.CharField(max_length=32)
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["party_code"]
+        constraints = [models.UniqueConstraint(fields=["run", "party_code"], name="one_total_per_party")]
+
+
+class ClosedMonth(models.Model):
+    """A month whose settlement is frozen (关账)."""
+
+    month = models.DateField(unique=True)
+    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="closed_months")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = verbose_name_plural = "已关账月份"
+
+
+class SettlementLine(models.Model):
+    """The settled result of one project-month: the ledger row statements are summed from."""
+
+    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="lines")
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="settlement_lines")
+    month = models.DateField()
+    county_parts = models.JSONField(help_text="{税种代码: 县级部分（分）}")
+    rebates_fen = models.BigIntegerField()
+    adjustments_fen = models.BigIntegerField()
+    retained_fen = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["month", "project"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="one_line_per_project_month")
+        ]
+
+
+class SettlementShare(models.Model):
+    line = models.ForeignKey(SettlementLine, on_delete=models.CASCADE, related_name="shares")
+    party_code = models.CharField(max_length=32, db_index=True)
+    unit = models.ForeignKey("parks.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    park = models.ForeignKey("parks.Park", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["party_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "party_code"], name="one_share_per_party"),
+            models.CheckConstraint(
+                name="share_is_unit_xor_park",
+                condition=(
+                    Q(unit__isnull=False, park__isnull=True) | Q(unit__isnull=True, park__isnull=False)
+                ),
+            ),
+        ]

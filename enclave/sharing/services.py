@@ -1,0 +1,486 @@
+"""Writes of the accounting mechanism: monthly reports, confirmations, adjustments, rates, runs, closing.
+
+Each is one transaction with its audit row. Runs load plain inputs (fetch.py), call the pure engine and
+store the ledger with the digest of what produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from enclave.accounts.models import Role
+from enclave.audit.models import Verb
+from enclave.audit.services import diff, event_record, snapshot
+from enclave.lib import periods
+from enclave.parks.models import Park, Unit
+from enclave.projects.models import Project
+from enclave.projects.workflow import Status
+from enclave.sharing import engine, fetch
+from enclave.sharing.models import (
+    INDICATORS,
+    Adjustment,
+    AdjustmentTarget,
+    ClosedMonth,
+    DataStatus,
+    MonthlyReport,
+    MonthlyTax,
+    RetentionRate,
+    RunTotal,
+    SettlementLine,
+    SettlementRun,
+    SettlementShare,
+    TaxType,
+)
+
+MAX_FEN = 10**15
+INDICATOR_FIELDS = tuple(f for f, _, _ in INDICATORS)
+
+
+def sm3(data: bytes) -> str:
+    return hashlib.new("sm3", data).hexdigest()
+
+
+def _require(actor: Any, roles: set[str], what: str) -> None:
+    if getattr(actor, "role", None) not in roles:
+        raise PermissionDenied(f"您的角色无权{what}")
+
+
+def month_is_closed(month: dt.date) -> bool:
+    return ClosedMonth.objects.filter(month=month).exists()
+
+
+# ---------------------------------------------------------------- monthly reports
+
+
+def _may_report(actor: Any, project: Project) -> None:
+    """The host park committee and the city enter monthly figures; the city confirms them."""
+    role = getattr(actor, "role", None)
+    if role == Role.CITY_ADMIN:
+        return
+    if role == Role.PARK and project.park_id == actor.park_id:
+        return
+    raise PermissionDenied("只有承载园区或市级管理员可以填报该项目的月度数据")
+
+
+def _clean_report(
+    project: Project, month: dt.date, taxes: Mapping[str, int], values: Mapping[str, int]
+) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if month.day != 1:
+        add("month", "月份应为该月1日")
+    if project.status != Status.RECOGNISED:
+        add("project", f"项目“{project.display_code}”尚未认定，不能填报月度数据")
+    else:
+        agreement = getattr(project, "agreement", None)
+        if agreement is None or not agreement.start_month <= month <= agreement.end_month:
+            span = f"{agreement.start_month:%Y-%m}至{agreement.end_month:%Y-%m}" if agreement else "无"
+            add("month", f"{month:%Y-%m} 不在该项目的利益分享期限内（{span}）")
+    if month > timezone.localdate().replace(day=1):
+        add("month", "不能填报未来月份的数据")
+    known = set(TaxType.objects.filter(is_active=True).values_list("code", flat=True))
+    for code, paid in taxes.items():
+        if code not in known:
+            add("taxes", f"未知税种“{code}”")
+        elif not isinstance(paid, int) or isinstance(paid, bool):
+            add(f"tax_{code}", "税额应为整数分")
+        elif paid < 0:
+            add(f"tax_{code}", "实缴税额不能为负数；如需冲减，请录入带原因的调整记录")
+        elif paid > MAX_FEN:
+            add(f"tax_{code}", "税额超过上限，请核对单位")
+    for field, value in values.items():
+        if field not in ("rebates_fen", *INDICATOR_FIELDS):
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            add(field, "金额应为整数分")
+        elif value < 0:
+            add(field, "金额不能为负数；如需冲减，请录入带原因的调整记录")
+        elif value > MAX_FEN:
+            add(field, "金额超过上限，请核对单位")
+    total_paid = sum(v for v in taxes.values() if isinstance(v, int) and v > 0)
+    rebates = values.get("rebates_fen", 0)
+    if isinstance(rebates, int) and rebates > total_paid:
+        add("rebates_fen", "优惠政策返还不能超过当月实缴税额合计")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _report_state(report: MonthlyReport) -> dict[str, Any]:
+    data = snapshot(report)
+    data["taxes"] = {t.tax_type.code: t.paid_fen for t in report.taxes.select_related("tax_type")}
+    return data
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor: Any,
+    project: Project,
+    month: dt.date,
+    taxes: Mapping[str, int],
+    values: Mapping[str, int],
+) -> MonthlyReport:
+    """Enter one project-month (月度报表), as estimated figures until the bureau confirms them."""
+    _may_report(actor, project)
+    if month_is_closed(month):
+        raise ValidationError({"month": f"{month:%Y-%m} 已关账，不能新增报表；请录入调整记录"})
+    if MonthlyReport.objects.filter(project=project, month=month).exists():
+        raise ValidationError(
+            {"month": f"项目“{project.display_code}”{month:%Y-%m} 的月度报表已存在，请修改原报表"}
+        )
+    _clean_report(project, month, taxes, values)
+    report = MonthlyReport(project=project, month=month, created_by=actor)
+    for field in ("rebates_fen", *INDICATOR_FIELDS):
+        setattr(report, field, values.get(field, 0))
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as exc:
+        raise ValidationError({"month": "该项目该月份的月度报表已存在"}) from exc
+    types = {t.code: t for t in TaxType.objects.filter(code__in=list(taxes))}
+    MonthlyTax.objects.bulk_create(
+        [MonthlyTax(report=report, tax_type=types[c], paid_fen=v) for c, v in taxes.items()]
+    )
+    event_record(actor=actor, verb=Verb.CREATE, target=report, after=_report_state(report))
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *, actor: Any, report: MonthlyReport, taxes: Mapping[str, int], values: Mapping[str, int]
+) -> MonthlyReport:
+    """Correct an open month's report. Changing a figure makes it an estimate again."""
+    report = MonthlyReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    _may_report(actor, report.project)
+    if month_is_closed(report.month):
+        raise ValidationError(
+            {"month": f"{report.month:%Y-%m} 已关账，报表不能修改；请录入调整记录，计入下一个开放期间"}
+        )
+    merged_taxes = {t.tax_type.code: t.paid_fen for t in report.taxes.select_related("tax_type")}
+    merged_taxes.update(taxes)
+    merged_values = {f: getattr(report, f) for f in ("rebates_fen", *INDICATOR_FIELDS)}
+    merged_values.update({k: v for k, v in values.items() if k in merged_values})
+    _clean_report(report.project, report.month, merged_taxes, merged_values)
+    before = _report_state(report)
+    tax_changed = merged_taxes != before["taxes"] or merged_values["rebates_fen"] != report.rebates_fen
+    indicators_changed = any(merged_values[f] != getattr(report, f) for f in INDICATOR_FIELDS)
+    for field, value in merged_values.items():
+        setattr(report, field, value)
+    if tax_changed:
+        report.tax_status, report.tax_confirmed_by, report.tax_confirmed_at = DataStatus.ESTIMATED, None, None
+    if indicators_changed:
+        report.indicator_status = DataStatus.ESTIMATED
+        report.indicators_confirmed_by, report.indicators_confirmed_at = None, None
+    report.save()
+    types = {t.code: t for t in TaxType.objects.filter(code__in=list(merged_taxes))}
+    for code, paid in merged_taxes.items():
+        MonthlyTax.objects.update_or_create(report=report, tax_type=types[code], defaults={"paid_fen": paid})
+    b, a = diff(before, _report_state(report))
+    if a:
+        event_record(actor=actor, verb=Verb.UPDATE, target=report, before=b, after=a)
+    return report
+
+
+@transaction.atomic
+def report_confirm(*, actor: Any, report: MonthlyReport, what: str) -> MonthlyReport:
+    """The finance/tax bureau (taxes) or statistics bureau (indicators) confirms figures, via the city."""
+    _require(actor, {Role.CITY_ADMIN}, "确认月度数据")
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if month_is_closed(report.month):
+        raise ValidationError({"month": "该月份已关账"})
+    now = timezone.now()
+    if what == "tax":
+        report.tax_status, report.tax_confirmed_by, report.tax_confirmed_at = DataStatus.CONFIRMED, actor, now
+    elif what == "indicators":
+        report.indicator_status = DataStatus.CONFIRMED
+        report.indicators_confirmed_by, report.indicators_confirmed_at = actor, now
+    else:
+        raise ValidationError({"what": "只能确认税收（tax）或指标（indicators）"})
+    report.save()
+    event_record(actor=actor, verb=Verb.UPDATE, target=report, after={"confirmed": what})
+    return report
+
+
+# ---------------------------------------------------------------- adjustments
+
+
+def first_open_month_after(month: dt.date) -> dt.date:
+    """The next month that is not closed, after `month` (where a correction settles)."""
+    closed = set(ClosedMonth.objects.filter(month__gt=month).values_list("month", flat=True))
+    candidate = periods.add_months(month, 1)
+    while candidate in closed:
+        candidate = periods.add_months(candidate, 1)
+    return candidate
+
+
+@transaction.atomic
+def adjustment_create(
+    *, actor: Any, project: Project, concerns_month: dt.date, target: str, amount_fen: int, reason: str
+) -> Adjustment:
+    """Correct a closed month: a new signed row that the next open month settles, with its reason."""
+    _require(actor, {Role.CITY_ADMIN}, "录入调整记录")
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "调整记录必须填写原因"
+    if not month_is_closed(concerns_month):
+        errors["concerns_month"] = f"{concerns_month:%Y-%m} 尚未关账，请直接修改该月报表"
+    if target not in AdjustmentTarget.values:
+        errors["target"] = "未知的调整对象"
+    if (
+        not isinstance(amount_fen, int)
+        or isinstance(amount_fen, bool)
+        or amount_fen == 0
+        or abs(amount_fen) > MAX_FEN
+    ):
+        errors["amount_fen"] = "调整金额应为非零整数分，且不超过上限"
+    if project.status != Status.RECOGNISED:
+        errors["project"] = "只能调整已认定项目"
+    if errors:
+        raise ValidationError(errors)
+    adjustment = Adjustment.objects.create(
+        project=project,
+        month=first_open_month_after(concerns_month),
+        concerns_month=concerns_month,
+        target=target,
+        amount_fen=amount_fen,
+        reason=reason,
+        created_by=actor,
+    )
+    event_record(actor=actor, verb=Verb.CREATE, target=adjustment, after=snapshot(adjustment), reason=reason)
+    return adjustment
+
+
+# ---------------------------------------------------------------- rates
+
+
+@transaction.atomic
+def rate_save(
+    *,
+    actor: Any,
+    tax_type: TaxType,
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    rate_bp: int,
+    note: str = "",
+) -> RetentionRate:
+    """Add an effective-dated retained rate; overlapping another row of the same tax type is refused."""
+    _require(actor, {Role.CITY_ADMIN}, "修改县级留成比例")
+    errors: dict[str, str] = {}
+    if not 0 <= rate_bp <= 10000:
+        errors["rate_bp"] = "留成比例应在0到10000基点之间"
+    if effective_from.day != 1 or (effective_to and effective_to.day != 1):
+        errors["effective_from"] = "生效/失效月份应为该月1日"
+    if effective_to and effective_to < effective_from:
+        errors["effective_to"] = "失效月份不能早于生效月份"
+    if (
+        ClosedMonth.objects.filter(month__gte=effective_from)
+        .filter(Q(month__lte=effective_to) if effective_to else Q())
+        .exists()
+    ):
+        errors["effective_from"] = "生效期间包含已关账月份，已关账月份的规则不能变更"
+    overlap = RetentionRate.objects.filter(tax_type=tax_type).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)
+    )
+    if effective_to:
+        overlap = overlap.filter(effective_from__lte=effective_to)
+    if overlap.exists():
+        errors["effective_from"] = f"与{tax_type.name}已有的留成比例生效期间重叠，请先调整原有规则的失效月份"
+    if errors:
+        raise ValidationError(errors)
+    rate = RetentionRate.objects.create(
+        tax_type=tax_type,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        rate_bp=rate_bp,
+        note=note,
+        is_default=False,
+    )
+    event_record(actor=actor, verb=Verb.CREATE, target=rate, after=snapshot(rate))
+    return rate
+
+
+# ---------------------------------------------------------------- runs
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: SettlementRun
+    created: bool
+    totals: tuple[engine.Share, ...]
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def _party_ids() -> tuple[dict[str, int], dict[str, int]]:
+    return dict(Unit.objects.values_list("code", "pk")), dict(Park.objects.values_list("code", "pk"))
+
+
+def settlement_run(*, actor: Any, period: str, progress: Progress | None = None) -> RunResult:
+    """Settle a period (month 2024-07, quarter 2024Q3 or year 2024).
+
+    Open months are recomputed from the current reports; closed months keep their frozen lines. The same
+    period with the same inputs gives the same run (nothing is written again), also when two processes
+    ask at once.
+    """
+    _require(actor, {Role.CITY_ADMIN}, "运行结算")
+    try:
+        span = periods.parse(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    months = fetch.months_between(span.start, span.end)
+    report = progress or (lambda done, total, stage: None)
+    report(0, 4, "读取数据")
+    inputs = fetch.load(months)
+    input_digest, rules_digest = sm3(inputs.canonical()), sm3(inputs.canonical_rules())
+    existing = SettlementRun.objects.filter(
+        period=span.label,
+        input_digest=input_digest,
+        rules_digest=rules_digest,
+        engine_version=engine.ENGINE_VERSION,
+    ).first()
+    if existing is not None:
+        report(4, 4, "输入未变化，沿用已有结算")
+        return RunResult(existing, False, _totals(existing))
+    report(1, 4, "计算")
+    try:
+        result = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
+    except engine.EngineError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    output_digest = sm3(repr(result).encode())
+    report(2, 4, "写入")
+    try:
+        with transaction.atomic():
+            run, created = _write(
+                actor, span, months, inputs, result, input_digest, rules_digest, output_digest
+            )
+    except IntegrityError:
+        # Another process stored the same run first: take that one (idempotent).
+        run = SettlementRun.objects.get(
+            period=span.label, input_digest=input_digest, rules_digest=rules_digest,
+            engine_version=engine.ENGINE_VERSION,
+        )  # fmt: skip
+        created = False
+    report(4, 4, "完成")
+    return RunResult(run, created, _totals(run))
+
+
+def _write(
+    actor: Any,
+    span: periods.Period,
+    months: list[dt.date],
+    inputs: fetch.Inputs,
+    result: engine.Settlement,
+    input_digest: str,
+    rules_digest: str,
+    output_digest: str,
+) -> tuple[SettlementRun, bool]:
+    closed = set(
+        ClosedMonth.objects.select_for_update().filter(month__in=months).values_list("month", flat=True)
+    )
+    run, created = SettlementRun.objects.get_or_create(
+        period=span.label,
+        input_digest=input_digest,
+        rules_digest=rules_digest,
+        engine_version=engine.ENGINE_VERSION,
+        defaults={
+            "start_month": months[0],
+            "end_month": months[-1],
+            "output_digest": output_digest,
+            "retained_fen": result.retained_fen,
+            "created_by": actor,
+        },
+    )
+    if not created:
+        return run, False
+    open_months = [m for m in months if m not in closed]
+    stale = SettlementLine.objects.filter(month__in=open_months)
+    SettlementShare.objects.filter(line__in=stale).delete()
+    stale.delete()
+    units, parks = _party_ids()
+    lines = [
+        SettlementLine(
+            run=run,
+            project_id=inputs.project_ids[m.project_code],
+            month=m.month,
+            county_parts={p.tax_type: p.paid_fen for p in m.county_parts},
+            rebates_fen=m.rebates_fen,
+            adjustments_fen=m.adjustments_fen,
+            retained_fen=m.retained_fen,
+        )
+        for m in result.months
+        if m.month not in closed
+    ]
+    SettlementLine.objects.bulk_create(lines, batch_size=2000)
+    ids = dict(
+        ((p, mo), pk)
+        for pk, p, mo in SettlementLine.objects.filter(run=run).values_list("pk", "project_id", "month")
+    )
+    shares = [
+        SettlementShare(
+            line_id=ids[(inputs.project_ids[m.project_code], m.month)],
+            party_code=s.party_code,
+            unit_id=units.get(s.party_code) if s.party_code not in parks else None,
+            park_id=parks.get(s.party_code),
+            amount_fen=s.amount_fen,
+        )
+        for m in result.months
+        if m.month not in closed
+        for s in m.shares
+    ]
+    SettlementShare.objects.bulk_create(shares, batch_size=5000)
+    run.months_recomputed = len(open_months)
+    run.save(update_fields=["months_recomputed"])
+    RunTotal.objects.bulk_create(
+        [RunTotal(run=run, party_code=s.party_code, amount_fen=s.amount_fen) for s in result.totals]
+    )
+    event_record(
+        actor=actor,
+        verb=Verb.CREATE,
+        target=run,
+        after={"period": span.label, "input_digest": input_digest, "retained_fen": result.retained_fen,
+               "months_recomputed": len(open_months)},
+    )  # fmt: skip
+    return run, True
+
+
+def _totals(run: SettlementRun) -> tuple[engine.Share, ...]:
+    return tuple(
+        engine.Share(code, amount) for code, amount in run.totals.values_list("party_code", "amount_fen")
+    )
+
+
+@transaction.atomic
+def settlement_close(*, actor: Any, period: str, progress: Progress | None = None) -> RunResult:
+    """Close a period (关账): settle it once more from confirmed tax figures, then freeze its months."""
+    _require(actor, {Role.CITY_ADMIN}, "关账")
+    span = periods.parse(period)
+    months = fetch.months_between(span.start, span.end)
+    if ClosedMonth.objects.filter(month__in=months).count() == len(months):
+        raise ValidationError({"period": f"{span.label} 已关账，不能再次结算或关账"})
+    estimated = MonthlyReport.objects.filter(month__in=months, tax_status=DataStatus.ESTIMATED)
+    if estimated.exists():
+        sample = ", ".join(str(r) for r in estimated.select_related("project")[:5])
+        raise ValidationError(
+            {
+                "period": f"{span.label} 仍有{estimated.count()}份报表的税收数据为预估值（如 {sample}），须由财政/税务部门确认后才能关账"
+            }
+        )
+    result = settlement_run(actor=actor, period=period, progress=progress)
+    for month in months:
+        ClosedMonth.objects.get_or_create(month=month, defaults={"run": result.run, "closed_by": actor})
+    event_record(actor=actor, verb=Verb.UPDATE, target=result.run, after={"closed": span.label})
+    return result
