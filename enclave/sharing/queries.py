@@ -1,0 +1,161 @@
+"""Reads of settlements and accounting, scoped to the user (a unit sees its own, a park its own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+
+from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
+from enclave.lib import periods
+from enclave.parks.models import Park, Unit
+from enclave.projects.models import AgreementParty
+from enclave.sharing import accounting
+from enclave.sharing.fetch import months_between
+from enclave.sharing.models import Adjustment, ClosedMonth, MonthlyReport, SettlementLine, SettlementShare
+
+
+@dataclass(frozen=True)
+class Party:
+    kind: str  # "unit" | "park"
+    code: str
+    name: str
+
+
+def parties_visible_to(user: object) -> list[Party]:
+    """The parties whose statements the user may read."""
+    scope = scope_of(user)
+    units = Unit.objects.all()
+    parks = Park.objects.all()
+    if scope.role == Role.UNIT:
+        units, parks = units.filter(pk=scope.unit_id), parks.none()
+    elif scope.role == Role.PARK:
+        units, parks = units.none(), parks.filter(pk=scope.park_id)
+    elif not scope.is_city:
+        return []
+    return [Party("unit", u.code, u.name) for u in units] + [
+        Party("park", p.code, p.short_name) for p in parks
+    ]
+
+
+def party_for_user_or_403(user: object, code: str) -> Party:
+    for party in parties_visible_to(user):
+        if party.code == code:
+            return party
+    raise PermissionDenied("您无权查看该单位或园区的结算单")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    project_id: int
+    project_code: str
+    project_name: str
+    months: int
+    retained_fen: int
+    share_fen: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    period: periods.Period
+    party: Party
+    lines: tuple[StatementLine, ...]
+    closed_months: int
+    total_months: int
+
+    @property
+    def share_fen(self) -> int:
+        return sum(line.share_fen for line in self.lines)
+
+    @property
+    def retained_fen(self) -> int:
+        return sum(line.retained_fen for line in self.lines)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_months == self.total_months
+
+
+def statement(period: periods.Period, party: Party) -> Statement:
+    """A party's statement: each project's retained amount and the party's share, summed over the months."""
+    rows = (
+        SettlementShare.objects.filter(
+            party_code=party.code, line__month__gte=period.start, line__month__lte=period.end
+        )
+        .values("line__project_id", "line__project__code", "line__project__name")
+        .annotate(months=Count("line_id"), retained=Sum("line__retained_fen"), share=Sum("amount_fen"))
+        .order_by("line__project__code")
+    )
+    lines = tuple(
+        StatementLine(r["line__project_id"], r["line__project__code"], r["line__project__name"], r["months"],
+                      int(r["retained"] or 0), int(r["share"] or 0))
+        for r in rows
+    )  # fmt: skip
+    months = months_between(period.start, period.end)
+    closed = ClosedMonth.objects.filter(month__in=months).count()
+    return Statement(period, party, lines, closed, len(months))
+
+
+def overview(period: periods.Period, user: object) -> list[tuple[Party, int]]:
+    """Every visible party's share total in the period (the city sees all)."""
+    totals = dict(
+        SettlementShare.objects.filter(line__month__gte=period.start, line__month__lte=period.end)
+        .values_list("party_code")
+        .annotate(total=Sum("amount_fen"))
+        .order_by()
+    )
+    return [(p, int(totals.get(p.code, 0) or 0)) for p in parties_visible_to(user)]
+
+
+def line_drilldown(project_id: int, period: periods.Period) -> list[SettlementLine]:
+    """The project-months behind a statement line, with the monthly reports they came from."""
+    return list(
+        SettlementLine.objects.filter(project_id=project_id, month__gte=period.start, month__lte=period.end)
+        .prefetch_related("shares")
+        .order_by("month")
+    )
+
+
+def project_indicators(months: list[dt.date]) -> list[accounting.ProjectIndicators]:
+    """Each project's indicator totals over the months (reports plus indicator adjustments)."""
+    if not months:
+        return []
+    values: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(accounting.FIELDS, 0))
+    rows = (
+        MonthlyReport.objects.filter(month__gte=months[0], month__lte=months[-1])
+        .values("project_id")
+        .annotate(**{f: Sum(f) for f in accounting.FIELDS})
+        .order_by()
+    )
+    for row in rows:
+        for field in accounting.FIELDS:
+            values[row["project_id"]][field] += int(row[field] or 0)
+    for project_id, target, amount in (
+        Adjustment.objects.filter(month__gte=months[0], month__lte=months[-1], target__in=accounting.FIELDS)
+        .values_list("project_id", "target", "amount_fen")
+        .order_by()
+    ):
+        values[project_id][target] += amount
+    places: dict[int, tuple[list[str], str]] = {}
+    for project_id, unit_code, park_code in AgreementParty.objects.filter(
+        agreement__project_id__in=list(values)
+    ).values_list("agreement__project_id", "unit__code", "park__code"):
+        units, park = places.get(project_id, ([], ""))
+        if unit_code:
+            units.append(unit_code)
+        places[project_id] = (units, park_code or park)
+    return [
+        accounting.ProjectIndicators(pid, tuple(sorted(places[pid][0])), places[pid][1], dict(vals))
+        for pid, vals in sorted(values.items())
+        if pid in places
+    ]
+
+
+def accounting_table(period: periods.Period, user: object) -> tuple[accounting.Table, list[Party]]:
+    """The double-accounting table of the period and the places the user may see rows of."""
+    months = months_between(period.start, period.end)
+    return accounting.table(project_indicators(months)), parties_visible_to(user)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from enclave.conftest import make_recognised
+from enclave.lib import periods
+from enclave.sharing import queries, services
+
+pytestmark = pytest.mark.django_db
+JULY = dt.date(2024, 7, 1)
+
+
+@pytest.fixture
+def settled(wuhua, reviewer, mohan_user, city_admin):
+    project = make_recognised(wuhua, reviewer)  # 50:50 Wuhua / Mohan from July 2024
+    services.report_create(
+        actor=mohan_user, project=project, month=JULY, taxes={"vat": 1_000_001},
+        values={"fixed_asset_investment_fen": 5_000, "out_of_province_funds_fen": 700},
+    )  # fmt: skip
+    services.settlement_run(actor=city_admin, period="2024Q3")
+    return project
+
+
+def test_a_statement_lists_each_project_with_retained_and_share(settled, wuhua):
+    party = queries.party_for_user_or_403(wuhua, "530102")
+    st = queries.statement(periods.parse("2024Q3"), party)
+    assert [(line.project_code, line.retained_fen, line.share_fen) for line in st.lines] == [
+        (settled.code, 200_000, 100_000)
+    ]
+    assert not st.is_closed
+
+
+def test_a_unit_reads_only_its_own_statement(settled, panlong, mohan_user):
+    with pytest.raises(PermissionDenied):
+        queries.party_for_user_or_403(panlong, "530102")
+    assert [p.code for p in queries.parties_visible_to(mohan_user)] == ["mohan"]
+
+
+def test_the_accounting_table_double_counts_for_places_and_once_for_the_city(settled, city_admin):
+    table, parties = queries.accounting_table(periods.parse("2024"), city_admin)
+    assert table.by_place[("unit", "530102")]["fixed_asset_investment_fen"] == 5_000
+    assert table.by_place[("park", "mohan")]["fixed_asset_investment_fen"] == 5_000
+    assert table.by_place[("park", "mohan")]["out_of_province_funds_fen"] == 0
+    assert table.city["fixed_asset_investment_fen"] == 5_000
+    assert len(parties) == 21
