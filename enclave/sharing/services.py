@@ -467,7 +467,10 @@ def _totals(run: SettlementRun) -> tuple[engine.Share, ...]:
 def settlement_close(*, actor: Any, period: str, progress: Progress | None = None) -> RunResult:
     """Close a period (关账): settle it once more from confirmed tax figures, then freeze its months."""
     _require(actor, {Role.CITY_ADMIN}, "关账")
-    span = periods.parse(period)
+    try:
+        span = periods.parse(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
     months = fetch.months_between(span.start, span.end)
     if ClosedMonth.objects.filter(month__in=months).count() == len(months):
         raise ValidationError({"period": f"{span.label} 已关账，不能再次结算或关账"})

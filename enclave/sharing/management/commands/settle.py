@@ -1,0 +1,75 @@
+"""`manage.py settle PERIOD [--close] [--json]`: settle a month, quarter or year and print each party's total."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from enclave.accounts.models import Role, User
+from enclave.lib.money import format_yuan
+from enclave.parks.models import Park, Unit
+from enclave.sharing import services
+
+
+class Command(BaseCommand):
+    help = "结算一个期间（如 2024-07、2024Q3、2024），可选关账；打印各方分成合计"
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="期间：2024-07、2024Q3 或 2024")
+        parser.add_argument("--close", action="store_true", help="结算后关账（须税收数据已确认）")
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument(
+            "--as-user", default="", help="以该市级管理员账户的名义运行（默认：第一个市级管理员）"
+        )
+
+    def handle(self, *args, **options):
+        actor = self._actor(options["as_user"])
+        show = not options["json"]
+
+        def progress(done: int, total: int, stage: str) -> None:
+            if show:
+                bar = "#" * (20 * done // max(total, 1))
+                sys.stderr.write(f"\r[{bar:<20}] {done}/{total} {stage}    ")
+                sys.stderr.flush()
+
+        try:
+            if options["close"]:
+                result = services.settlement_close(actor=actor, period=options["period"], progress=progress)
+            else:
+                result = services.settlement_run(actor=actor, period=options["period"], progress=progress)
+        except ValidationError as exc:
+            raise CommandError("；".join(m for ms in exc.message_dict.values() for m in ms)) from exc
+        if show:
+            sys.stderr.write("\n")
+        names = {
+            **dict(Unit.objects.values_list("code", "name")),
+            **dict(Park.objects.values_list("code", "short_name")),
+        }
+        parties = [{"code": s.party_code, "name": names.get(s.party_code, s.party_code), "share_fen": s.amount_fen}
+                   for s in result.totals]  # fmt: skip
+        if options["json"]:
+            payload = {
+                "period": result.run.period,
+                "retained_fen": result.run.retained_fen,
+                "parties": parties,
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            return
+        state = "新结算" if result.created else "输入未变化，沿用已有结算"
+        self.stdout.write(
+            f"{result.run.period} 县级留成合计 {format_yuan(result.run.retained_fen)}（{state}，摘要 {result.run.input_digest[:12]}）"
+        )
+        for party in parties:
+            self.stdout.write(
+                f"  {party['code']:<12} {party['name']:<16} {format_yuan(party['share_fen']):>20}"
+            )
+
+    def _actor(self, username: str) -> User:
+        users = User.objects.filter(role=Role.CITY_ADMIN, is_active=True)
+        user = users.filter(username=username).first() if username else users.order_by("pk").first()
+        if user is None:
+            raise CommandError("没有可用的市级管理员账户（--as-user）")
+        return user
