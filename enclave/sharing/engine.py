@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ENGINE_VERSION = "1"
 BP = 10_000  # basis points in a whole
@@ -28,8 +29,7 @@ class EngineError(ValueError):
     """Inputs the engine refuses; the message is for the official."""
 
 
-@dataclass(frozen=True, order=True)
-class Party:
+class Party(NamedTuple):
     code: str
     share_bp: int
     is_host: bool = False
@@ -48,20 +48,20 @@ class Agreement:
         return self.start_month <= month <= self.end_month
 
 
-@dataclass(frozen=True)
-class TaxPaid:
+# Inputs and outputs are immutable named tuples: as plain as dataclasses, and cheap to make by the million.
+
+
+class TaxPaid(NamedTuple):
     tax_type: str
     paid_fen: int
 
 
-@dataclass(frozen=True)
-class Adjustment:
+class Adjustment(NamedTuple):
     amount_fen: int  # signed
     reason: str
 
 
-@dataclass(frozen=True)
-class MonthReport:
+class MonthReport(NamedTuple):
     """What one project paid in one month, and what it got back."""
 
     project_code: str
@@ -71,14 +71,12 @@ class MonthReport:
     adjustments: tuple[Adjustment, ...] = ()
 
 
-@dataclass(frozen=True)
-class Share:
+class Share(NamedTuple):
     party_code: str
     amount_fen: int
 
 
-@dataclass(frozen=True)
-class MonthSettlement:
+class MonthSettlement(NamedTuple):
     project_code: str
     month: dt.date
     county_parts: tuple[TaxPaid, ...]
@@ -114,7 +112,39 @@ def county_part(paid_fen: int, rate_bp: int) -> int:
     """The county-level retained part of one tax amount (half up to the fen)."""
     if not 0 <= rate_bp <= BP:
         raise EngineError(f"留成比例应在0到{BP}基点之间，得到{rate_bp}")
+    if paid_fen >= 0:  # the usual case, without the general function's sign handling
+        whole, rest = divmod(paid_fen * rate_bp, BP)
+        return whole + 1 if 2 * rest >= BP else whole
     return round_half_up_div(paid_fen * rate_bp, BP)
+
+
+def _checked_parties(parties: Sequence[Party]) -> tuple[tuple[Party, ...], int]:
+    """Parties in code order with their total weight, or EngineError."""
+    if not parties:
+        raise EngineError("分成方不能为空")
+    ordered = tuple(sorted(parties, key=lambda p: p.code))
+    if len({p.code for p in ordered}) != len(ordered):
+        raise EngineError("分成方重复")
+    if any(p.share_bp < 0 for p in ordered):
+        raise EngineError("分成比例不能为负")
+    weight = sum(p.share_bp for p in ordered)
+    if weight <= 0:
+        raise EngineError("分成比例之和必须大于0")
+    return ordered, weight
+
+
+def _split(total_fen: int, ordered: tuple[Party, ...], weight: int) -> tuple[Share, ...]:
+    sign = -1 if total_fen < 0 else 1
+    pool = abs(total_fen)
+    parts = [divmod(pool * p.share_bp, weight) for p in ordered]
+    amounts = [whole for whole, _rest in parts]
+    leftover = pool - sum(amounts)
+    if leftover:
+        # Largest remainder first; ties: host before others, then by code (the parties are in code order).
+        order = sorted(range(len(ordered)), key=lambda i: (-parts[i][1], not ordered[i].is_host))
+        for i in order[:leftover]:
+            amounts[i] += 1
+    return tuple(Share(p.code, sign * a) for p, a in zip(ordered, amounts, strict=True))
 
 
 def split(total_fen: int, parties: Sequence[Party]) -> tuple[Share, ...]:
@@ -124,56 +154,44 @@ def split(total_fen: int, parties: Sequence[Party]) -> tuple[Share, ...]:
     Leftover fen go to the largest fractional parts; ties to the host first, then by party code.
     The result is in party-code order whatever order the parties came in.
     """
-    if not parties:
-        raise EngineError("分成方不能为空")
-    codes = [p.code for p in parties]
-    if len(set(codes)) != len(codes):
-        raise EngineError("分成方重复")
-    if any(p.share_bp < 0 for p in parties):
-        raise EngineError("分成比例不能为负")
-    weight = sum(p.share_bp for p in parties)
-    if weight <= 0:
-        raise EngineError("分成比例之和必须大于0")
-    sign = -1 if total_fen < 0 else 1
-    pool = abs(total_fen)
-    floors: dict[str, int] = {}
-    remainders: list[tuple[int, bool, str]] = []
-    for party in parties:
-        whole, rest = divmod(pool * party.share_bp, weight)
-        floors[party.code] = whole
-        remainders.append((rest, party.is_host, party.code))
-    leftover = pool - sum(floors.values())
-    # Largest remainder first; ties: host before others, then by code.
-    remainders.sort(key=lambda r: (-r[0], not r[1], r[2]))
-    for _rest, _host, code in remainders[:leftover]:
-        floors[code] += 1
-    return tuple(Share(code, sign * floors[code]) for code in sorted(floors))
+    ordered, weight = _checked_parties(parties)
+    return _split(total_fen, ordered, weight)
+
+
+def _checked_agreement(agreement: Agreement) -> tuple[Party, ...]:
+    ordered, weight = _checked_parties(agreement.parties)
+    if weight != BP:
+        raise EngineError(f"协议各方分成之和应为{BP}基点")
+    return ordered
+
+
+def _settle_month(
+    report: MonthReport, agreement: Agreement, ordered: tuple[Party, ...], rates_bp: Mapping[str, int]
+) -> MonthSettlement:
+    if not agreement.start_month <= report.month <= agreement.end_month:
+        raise EngineError(f"{report.month:%Y-%m} 不在项目 {agreement.project_code} 的分享期限内")
+    parts = []
+    county_total = 0
+    for tax_type, paid in sorted(report.taxes):
+        rate = rates_bp.get(tax_type)
+        if rate is None:
+            raise EngineError(f"没有税种“{tax_type}”在 {report.month:%Y-%m} 的留成比例")
+        part = county_part(paid, rate)
+        county_total += part
+        parts.append(TaxPaid(tax_type, part))
+    adjustments = sum(a.amount_fen for a in report.adjustments) if report.adjustments else 0
+    retained = county_total - report.rebates_fen + adjustments
+    return MonthSettlement(
+        report.project_code, report.month, tuple(parts), report.rebates_fen, adjustments, retained,
+        _split(retained, ordered, BP),
+    )  # fmt: skip
 
 
 def settle_month(report: MonthReport, agreement: Agreement, rates_bp: Mapping[str, int]) -> MonthSettlement:
     """Settle one project-month. `rates_bp` maps each tax type to the retained rate in force that month."""
     if report.project_code != agreement.project_code:
         raise EngineError("报表与协议不属于同一项目")
-    if not agreement.covers(report.month):
-        raise EngineError(f"{report.month:%Y-%m} 不在项目 {agreement.project_code} 的分享期限内")
-    if sum(p.share_bp for p in agreement.parties) != BP:
-        raise EngineError(f"协议各方分成之和应为{BP}基点")
-    parts = []
-    for tax in sorted(report.taxes, key=lambda t: t.tax_type):
-        if tax.tax_type not in rates_bp:
-            raise EngineError(f"没有税种“{tax.tax_type}”在 {report.month:%Y-%m} 的留成比例")
-        parts.append(TaxPaid(tax.tax_type, county_part(tax.paid_fen, rates_bp[tax.tax_type])))
-    adjustments = sum(a.amount_fen for a in report.adjustments)
-    retained = sum(p.paid_fen for p in parts) - report.rebates_fen + adjustments
-    return MonthSettlement(
-        project_code=report.project_code,
-        month=report.month,
-        county_parts=tuple(parts),
-        rebates_fen=report.rebates_fen,
-        adjustments_fen=adjustments,
-        retained_fen=retained,
-        shares=split(retained, agreement.parties),
-    )
+    return _settle_month(report, agreement, _checked_agreement(agreement), rates_bp)
 
 
 def settle(
@@ -182,21 +200,25 @@ def settle(
     rates_by_month: Mapping[dt.date, Mapping[str, int]],
 ) -> Settlement:
     """Settle any set of project-months; the result does not depend on the order of `reports`."""
+    checked: dict[str, tuple[Party, ...]] = {}
     months = []
     for report in reports:
-        agreement = agreements.get(report.project_code)
+        code = report.project_code
+        agreement = agreements.get(code)
         if agreement is None:
-            raise EngineError(f"项目 {report.project_code} 没有利益分享协议")
+            raise EngineError(f"项目 {code} 没有利益分享协议")
+        if code not in checked:
+            checked[code] = _checked_agreement(agreement)
         rates = rates_by_month.get(report.month)
         if rates is None:
             raise EngineError(f"没有 {report.month:%Y-%m} 的留成比例")
-        months.append(settle_month(report, agreement, rates))
+        months.append(_settle_month(report, agreement, checked[code], rates))
     months.sort(key=lambda m: (m.project_code, m.month))
-    keys = [(m.project_code, m.month) for m in months]
-    if len(set(keys)) != len(keys):
-        raise EngineError("同一项目同一月份有多份报表")
+    for before, after in zip(months, months[1:], strict=False):
+        if (before.project_code, before.month) == (after.project_code, after.month):
+            raise EngineError("同一项目同一月份有多份报表")
     totals: dict[str, int] = {}
     for m in months:
-        for share in m.shares:
-            totals[share.party_code] = totals.get(share.party_code, 0) + share.amount_fen
+        for code, amount in m.shares:
+            totals[code] = totals.get(code, 0) + amount
     return Settlement(months=tuple(months), totals=tuple(Share(c, totals[c]) for c in sorted(totals)))

@@ -7,9 +7,18 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
+
 from enclave.lib.periods import add_months
 from enclave.sharing import engine
-from enclave.sharing.models import Adjustment, AdjustmentTarget, MonthlyReport, MonthlyTax, RetentionRate
+from enclave.sharing.models import (
+    Adjustment,
+    AdjustmentTarget,
+    MonthlyReport,
+    MonthlyTax,
+    RetentionRate,
+    TaxType,
+)
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -30,20 +39,18 @@ class Inputs:
     project_ids: dict[str, int]  # project code → id
 
     def canonical(self) -> bytes:
-        """A stable byte form of the inputs for the run's digest."""
-        payload = {
-            "reports": [
-                [r.project_code, r.month.isoformat(), sorted((t.tax_type, t.paid_fen) for t in r.taxes), r.rebates_fen,
-                 sorted((a.amount_fen, a.reason) for a in r.adjustments)]
-                for r in sorted(self.reports, key=lambda r: (r.project_code, r.month))
-            ],
-            "agreements": [
-                [a.project_code, a.start_month.isoformat(), a.end_month.isoformat(),
-                 sorted((p.code, p.share_bp, p.is_host) for p in a.parties)]
-                for a in sorted(self.agreements.values(), key=lambda a: a.project_code)
-            ],
-        }  # fmt: skip
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        """A stable byte form of the inputs for the run's digest (one line per report and agreement)."""
+        lines = []
+        for r in sorted(self.reports, key=lambda r: (r.project_code, r.month)):
+            taxes = ",".join(f"{t}:{v}" for t, v in sorted(r.taxes))
+            adjs = ",".join(f"{a}:{reason}" for a, reason in sorted(r.adjustments))
+            lines.append(f"R|{r.project_code}|{r.month.isoformat()}|{taxes}|{r.rebates_fen}|{adjs}")
+        for a in sorted(self.agreements.values(), key=lambda a: a.project_code):
+            parties = ",".join(f"{p.code}:{p.share_bp}:{int(p.is_host)}" for p in sorted(a.parties))
+            lines.append(
+                f"A|{a.project_code}|{a.start_month.isoformat()}|{a.end_month.isoformat()}|{parties}"
+            )
+        return "\n".join(lines).encode()
 
     def canonical_rules(self) -> bytes:
         rules = {m.isoformat(): sorted(r.items()) for m, r in sorted(self.rates_by_month.items())}
@@ -67,26 +74,26 @@ def rates_for_months(months: list[dt.date]) -> dict[dt.date, dict[str, int]]:
     return result
 
 
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def load(months: list[dt.date]) -> Inputs:
-    """Reports, adjustments, agreements and rates for the given months (recognised projects only)."""
-    from enclave.projects.models import AgreementParty
+    """Reports, adjustments, agreements and rates for the given months (recognised projects only).
+
+    One raw query per kind of row: at province scale (hundreds of thousands of tax lines a year) the ORM's
+    per-row overhead would dominate the whole settlement.
+    """
+    from enclave.projects.models import Agreement as AgreementRow
+    from enclave.projects.models import AgreementParty, Project
 
     if not months:
         return Inputs((), {}, {}, {})
     first, last = min(months), max(months)
     month_set = set(months)
-    report_rows = list(
-        MonthlyReport.objects.filter(month__gte=first, month__lte=last)
-        .values_list("id", "project_id", "project__code", "month", "rebates_fen")
-        .order_by()
-    )
-    report_rows = [r for r in report_rows if r[3] in month_set]
-    taxes: dict[int, list[engine.TaxPaid]] = defaultdict(list)
-    tax_rows = MonthlyTax.objects.filter(report__month__gte=first, report__month__lte=last).values_list(
-        "report_id", "tax_type__code", "paid_fen"
-    )
-    for report_id, code, paid in tax_rows.order_by():
-        taxes[report_id].append(engine.TaxPaid(code, paid))
+    report_t, tax_t = MonthlyReport._meta.db_table, MonthlyTax._meta.db_table
+    project_t, type_t = Project._meta.db_table, TaxType._meta.db_table
+
     adjustments: dict[tuple[int, dt.date], list[engine.Adjustment]] = defaultdict(list)
     for project_id, month, amount, reason in (
         Adjustment.objects.filter(month__gte=first, month__lte=last, target=AdjustmentTarget.RETAINED)
@@ -97,36 +104,65 @@ def load(months: list[dt.date]) -> Inputs:
             adjustments[(project_id, month)].append(engine.Adjustment(amount, reason))
 
     project_ids: dict[str, int] = {}
-    reports = []
+    reports: list[engine.MonthReport] = []
     seen: set[tuple[int, dt.date]] = set()
-    for report_id, project_id, code, month, rebates in report_rows:
-        project_ids[code] = project_id
-        seen.add((project_id, month))
-        reports.append(
-            engine.MonthReport(
-                code, month, tuple(taxes[report_id]), rebates, tuple(adjustments[(project_id, month)])
-            )
-        )
+    sql = (
+        f"SELECT r.id, r.project_id, p.code, r.month, r.rebates_fen, tt.code, t.paid_fen "  # noqa: S608 - table names from models
+        f"FROM {report_t} r JOIN {project_t} p ON p.id = r.project_id "
+        f"LEFT JOIN {tax_t} t ON t.report_id = r.id LEFT JOIN {type_t} tt ON tt.id = t.tax_type_id "
+        f"WHERE r.month >= %s AND r.month <= %s ORDER BY r.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, last])
+        current: list = []
+        taxes: list[engine.TaxPaid] = []
+
+        def flush() -> None:
+            _rid, project_id, code, month, rebates = current
+            month = _as_date(month)
+            if month not in month_set:
+                return
+            project_ids[code] = project_id
+            seen.add((project_id, month))
+            adjs = tuple(adjustments.get((project_id, month), ()))
+            reports.append(engine.MonthReport(code, month, tuple(taxes), rebates, adjs))
+
+        for rid, project_id, code, month, rebates, tax_code, paid in cursor.fetchall():
+            if not current or current[0] != rid:
+                if current:
+                    flush()
+                current, taxes = [rid, project_id, code, month, rebates], []
+            if tax_code is not None:
+                taxes.append(engine.TaxPaid(tax_code, paid))
+        if current:
+            flush()
+
     # An adjustment in a month with no report still settles (the correction of a closed month).
-    if adjustments:
-        from enclave.projects.models import Project
+    missing = [key for key in adjustments if key not in seen]
+    if missing:
+        codes = dict(Project.objects.filter(pk__in={p for p, _ in missing}).values_list("pk", "code"))
+        for project_id, month in missing:
+            project_ids[codes[project_id]] = project_id
+            reports.append(
+                engine.MonthReport(codes[project_id], month, (), 0, tuple(adjustments[(project_id, month)]))
+            )
 
-        codes = dict(Project.objects.filter(pk__in={p for p, _ in adjustments}).values_list("pk", "code"))
-        for (project_id, month), adjs in adjustments.items():
-            if (project_id, month) not in seen:
-                project_ids[codes[project_id]] = project_id
-                reports.append(engine.MonthReport(codes[project_id], month, (), 0, tuple(adjs)))
-
-    agreements: dict[str, engine.Agreement] = {}
+    wanted = set(project_ids.values())
+    heads = {
+        pid: (code, _as_date(start), _as_date(end))
+        for pid, code, start, end in AgreementRow.objects.values_list(
+            "project_id", "project__code", "start_month", "end_month"
+        )
+        if pid in wanted
+    }
     parties: dict[int, list[engine.Party]] = defaultdict(list)
-    agreement_rows = {}
-    for row in AgreementParty.objects.filter(agreement__project_id__in=set(project_ids.values())).values_list(
-        "agreement__project_id", "agreement__project__code", "agreement__start_month", "agreement__end_month",
-        "unit__code", "park__code", "share_bp",
-    ).order_by():  # fmt: skip
-        project_id, code, start, end, unit_code, park_code, bp = row
-        agreement_rows[project_id] = (code, start, end)
-        parties[project_id].append(engine.Party(unit_code or park_code, bp, is_host=park_code is not None))
-    for project_id, (code, start, end) in agreement_rows.items():
-        agreements[code] = engine.Agreement(code, tuple(sorted(parties[project_id])), start, end)
+    for pid, unit_code, park_code, bp in AgreementParty.objects.values_list(
+        "agreement__project_id", "unit__code", "park__code", "share_bp"
+    ).order_by():
+        if pid in wanted:
+            parties[pid].append(engine.Party(unit_code or park_code, bp, park_code is not None))
+    agreements = {
+        code: engine.Agreement(code, tuple(sorted(parties[pid])), start, end)
+        for pid, (code, start, end) in heads.items()
+    }
     return Inputs(tuple(reports), agreements, rates_for_months(months), project_ids)

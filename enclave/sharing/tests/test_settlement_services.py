@@ -13,6 +13,7 @@ from enclave.sharing import services
 from enclave.sharing.models import (
     ClosedMonth,
     MonthlyReport,
+    RunTotal,
     SettlementLine,
     SettlementRun,
     SettlementShare,
@@ -181,7 +182,8 @@ class TestRuns:
         def boom(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(SettlementShare.objects, "bulk_create", boom)
+        # Fails after the ledger rows are inserted: they must not survive.
+        monkeypatch.setattr(RunTotal.objects, "bulk_create", boom)
         with pytest.raises(RuntimeError):
             services.settlement_run(actor=city_admin, period="2024Q3")
         assert not SettlementRun.objects.exists() and not SettlementLine.objects.exists()
