@@ -120,6 +120,33 @@ def line_drilldown(project_id: int, period: periods.Period) -> list[SettlementLi
     )
 
 
+def reports_visible_to(user: object):
+    """Monthly reports the user may read: the city all, a park its projects', a unit its own projects'.
+
+    Tax figures are not public: another unit never sees them, even for a recognised project."""
+    from django.db.models import Q
+
+    scope = scope_of(user)
+    qs = MonthlyReport.objects.select_related("project", "project__park", "project__filing_unit")
+    if scope.is_city:
+        return qs
+    if scope.role == Role.PARK and scope.park_id:
+        return qs.filter(project__park_id=scope.park_id)
+    if scope.role == Role.UNIT and scope.unit_id:
+        partner = AgreementParty.objects.filter(unit_id=scope.unit_id).values("agreement__project_id")
+        return qs.filter(Q(project__filing_unit_id=scope.unit_id) | Q(project_id__in=partner))
+    return qs.none()
+
+
+def latest_period() -> periods.Period:
+    """The quarter of the latest reported month (where the demo and the city's work are)."""
+    latest = MonthlyReport.objects.order_by("-month").values_list("month", flat=True).first()
+    if latest is None:
+        today = dt.date.today()  # noqa: DTZ011 - a calendar quarter, not an instant
+        return periods.quarter(today.year, periods.quarter_of(today))
+    return periods.quarter(latest.year, periods.quarter_of(latest))
+
+
 def project_indicators(months: list[dt.date]) -> list[accounting.ProjectIndicators]:
     """Each project's indicator totals over the months (reports plus indicator adjustments)."""
     if not months:

@@ -1,0 +1,124 @@
+"""Forms of the accounting pages: amounts typed as officials write them (元 for taxes, 万元 for indicators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+
+from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, MoneyError, parse_fen
+from enclave.projects.models import Project
+from enclave.projects.workflow import Status
+from enclave.sharing.models import INDICATORS, AdjustmentTarget, TaxType
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_month(text: str) -> dt.date:
+    match = MONTH_RE.fullmatch((text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise forms.ValidationError("月份格式应为 YYYY-MM，如 2024-07")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+class MoneyField(forms.CharField):
+    """An amount typed in 元 or 万元 (units may be written: 1,234.5万元), cleaned to integer fen."""
+
+    def __init__(self, *, unit_fen: int = FEN_PER_YUAN, allow_negative: bool = False, **kwargs):
+        self.unit_fen, self.allow_negative = unit_fen, allow_negative
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            if self.required:
+                raise forms.ValidationError("请填写金额")
+            return 0
+        try:
+            fen = parse_fen(text, unit_fen=self.unit_fen)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if fen < 0 and not self.allow_negative:
+            raise forms.ValidationError("金额不能为负数；如需冲减，请在已关账后录入带原因的调整记录")
+        if abs(fen) > 10**15:
+            raise forms.ValidationError("金额超过上限，请核对单位（元/万元）")
+        return fen
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def clean(self, value):
+        return parse_month(super().clean(value))
+
+
+class ReportForm(forms.Form):
+    """One project-month: taxes per type and rebates in 元, indicators in 万元."""
+
+    project_code = forms.CharField(label="项目编号", max_length=20)
+    month = MonthField(label="月份")
+    rebates_fen = MoneyField(label="优惠政策返还（元）")
+
+    def __init__(self, *args, fixed_project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tax_types = list(TaxType.objects.filter(is_active=True))
+        for tax_type in self.tax_types:
+            self.fields[f"tax_{tax_type.code}"] = MoneyField(label=f"{tax_type.name}（元）")
+        for field, name, _both in INDICATORS:
+            self.fields[field] = MoneyField(label=f"{name}（万元）", unit_fen=FEN_PER_WAN)
+        if fixed_project is not None:
+            self.fields["project_code"].disabled = True
+            self.fields["month"].disabled = True
+
+    def clean_project_code(self) -> Project:
+        code = self.cleaned_data["project_code"].strip().upper()
+        project = Project.objects.filter(code=code).first()
+        if project is None:
+            raise forms.ValidationError(f"没有编号为“{code}”的项目")
+        if project.status != Status.RECOGNISED:
+            raise forms.ValidationError(f"项目“{code}”尚未认定，不能填报月度数据")
+        return project
+
+    def taxes(self) -> dict[str, int]:
+        return {t.code: self.cleaned_data[f"tax_{t.code}"] for t in self.tax_types}
+
+    def values(self) -> dict[str, int]:
+        return {f: self.cleaned_data[f] for f in ("rebates_fen", *(f for f, _, _ in INDICATORS))}
+
+
+class AdjustmentForm(forms.Form):
+    project_code = forms.CharField(label="项目编号", max_length=20)
+    concerns_month = MonthField(label="更正的已关账月份")
+    target = forms.ChoiceField(label="调整对象", choices=AdjustmentTarget.choices)
+    amount_fen = MoneyField(label="调整金额（元，冲减填负数）", allow_negative=True, required=True)
+    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_project_code(self) -> Project:
+        code = self.cleaned_data["project_code"].strip().upper()
+        project = Project.objects.filter(code=code, status=Status.RECOGNISED).first()
+        if project is None:
+            raise forms.ValidationError(f"没有编号为“{code}”的已认定项目")
+        return project
+
+
+class RateForm(forms.Form):
+    tax_type = forms.ModelChoiceField(label="税种", queryset=TaxType.objects.filter(is_active=True))
+    effective_from = MonthField(label="生效月份")
+    effective_to = forms.CharField(
+        label="失效月份（含，可空）", required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    rate_percent = forms.DecimalField(label="县级留成比例（%）", min_value=0, max_value=100, decimal_places=2)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def clean_effective_to(self) -> dt.date | None:
+        text = self.cleaned_data.get("effective_to")
+        return parse_month(text) if text else None
+
+    def rate_bp(self) -> int:
+        return int(self.cleaned_data["rate_percent"] * 100)
+
+
+class PeriodForm(forms.Form):
+    period = forms.CharField(label="期间", max_length=10, help_text="如 2024-07、2024Q3、2024")

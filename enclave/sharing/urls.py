@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from enclave.sharing import views
+
+app_name = "sharing"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("run/", views.run, name="run"),
+    path("close/", views.close, name="close"),
+    path("statement/<str:code>/", views.statement, name="statement"),
+    path("statement/<str:code>/project/<int:project_id>/", views.drilldown, name="drilldown"),
+    path("accounting/", views.accounting_table, name="accounting"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/new/", views.report_create, name="report_create"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
+    path("adjustments/", views.adjustments, name="adjustments"),
+    path("rates/", views.rates, name="rates"),
+]

@@ -1,0 +1,419 @@
+"""Settlement and accounting pages: thin views over sharing.queries (reads) and sharing.services (writes)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
+from enclave.audit.models import Verb
+from enclave.audit.services import event_record
+from enclave.lib import periods
+from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
+from enclave.projects.excel import Column, workbook_build, workbook_bytes
+from enclave.projects.queries import project_for_user_or_404
+from enclave.sharing import accounting, queries, services
+from enclave.sharing.forms import AdjustmentForm, RateForm, ReportForm
+from enclave.sharing.models import (
+    INDICATORS,
+    Adjustment,
+    ClosedMonth,
+    DataStatus,
+    MonthlyReport,
+    RetentionRate,
+    SettlementRun,
+)
+
+
+def _period(request: HttpRequest) -> periods.Period:
+    text = request.GET.get("period") or request.POST.get("period") or ""
+    try:
+        return periods.parse(text) if text else queries.latest_period()
+    except ValueError:
+        messages.error(request, f"无法识别的期间“{text[:20]}”，已显示最近一个季度")
+        return queries.latest_period()
+
+
+def _xlsx(
+    title: str, columns: tuple[Column, ...], rows: list[list], filename: str, sheet: str
+) -> HttpResponse:
+    stamp = timezone.localtime()
+    wb = workbook_build(
+        title=f"{title}　导出时间：{stamp:%Y-%m-%d %H:%M}（北京时间）",
+        columns=columns,
+        rows=rows,
+        sheet=sheet,
+    )
+    response = HttpResponse(
+        workbook_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}-{stamp:%Y%m%d-%H%M}.xlsx"
+    return response
+
+
+def _yuan(fen: int) -> Decimal:
+    return fen_to_decimal(fen, FEN_PER_YUAN)
+
+
+def _wan(fen: int) -> Decimal:
+    return fen_to_decimal(fen, FEN_PER_WAN)
+
+
+def _export_audit(request: HttpRequest, what: str, period: periods.Period) -> None:
+    event_record(
+        actor=request.user,
+        verb=Verb.EXPORT,
+        object_type=what,
+        object_repr=period.label,
+        after={"period": period.label},
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every visible party's share in the period, the state of its months, and (city) run and close."""
+    period = _period(request)
+    rows = queries.overview(period, request.user)
+    months = periods_months(period)
+    closed = ClosedMonth.objects.filter(month__in=months).count()
+    runs = SettlementRun.objects.filter(period=period.label)[:5] if scope_of(request.user).is_city else []
+    estimated = MonthlyReport.objects.filter(month__in=months, tax_status=DataStatus.ESTIMATED).count()
+    return render(
+        request,
+        "sharing/overview.html",
+        {
+            "period": period,
+            "rows": rows,
+            "total": sum(amount for _p, amount in rows),
+            "closed": closed,
+            "months": len(months),
+            "runs": runs,
+            "estimated": estimated,
+            "may_run": request.user.role == Role.CITY_ADMIN,
+        },
+    )
+
+
+def periods_months(period: periods.Period) -> list:
+    from enclave.sharing.fetch import months_between
+
+    return months_between(period.start, period.end)
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest) -> HttpResponse:
+    period = request.POST.get("period", "")
+    try:
+        result = services.settlement_run(actor=request.user, period=period)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        state = "已完成结算" if result.created else "数据未变化，结算结果与上次相同"
+        messages.success(request, f"{result.run.period}：{state}（输入摘要 {result.run.input_digest[:12]}）")
+    return redirect(f"{reverse('sharing:overview')}?period={period}")
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest) -> HttpResponse:
+    period = request.POST.get("period", "")
+    try:
+        result = services.settlement_close(actor=request.user, period=period)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"{result.run.period} 已关账，结算结果已冻结")
+    return redirect(f"{reverse('sharing:overview')}?period={period}")
+
+
+STATEMENT_COLUMNS = (
+    Column("项目编号", 15),
+    Column("项目名称", 32),
+    Column("结算月数", 10),
+    Column("县级留成（元）", 18, "#,##0.00"),
+    Column("本方分成（元）", 18, "#,##0.00"),
+)
+
+
+@login_required
+def statement(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's or park's statement (结算单): each project's retained amount and the party's share."""
+    party = queries.party_for_user_or_403(request.user, code)
+    period = _period(request)
+    st = queries.statement(period, party)
+    if request.GET.get("format") == "xlsx":
+        _export_audit(request, "sharing.statement", period)
+        rows = [[line.project_code, line.project_name, line.months, _yuan(line.retained_fen), _yuan(line.share_fen)]
+                for line in st.lines]  # fmt: skip
+        rows.append(["合计", "", "", _yuan(st.retained_fen), _yuan(st.share_fen)])
+        return _xlsx(
+            f"{party.name} {period.label} 利益分享结算单",
+            STATEMENT_COLUMNS,
+            rows,
+            f"结算单-{party.code}-{period.label}",
+            "结算单",
+        )
+    return render(request, "sharing/statement.html", {"period": period, "party": party, "st": st})
+
+
+@login_required
+def drilldown(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
+    """The project-months behind one statement line, with the county parts, rebates and adjustments."""
+    party = queries.party_for_user_or_403(request.user, code)
+    access = project_for_user_or_404(request.user, project_id)
+    period = _period(request)
+    lines = queries.line_drilldown(access.project.pk, period)
+    if not any(share.party_code == party.code for line in lines for share in line.shares.all()):
+        raise Http404("该项目在此期间与该单位无结算记录")
+    reports = {
+        r.month: r
+        for r in MonthlyReport.objects.filter(
+            project=access.project, month__in=[line.month for line in lines]
+        )
+    }
+    rows = [(line, reports.get(line.month), next((s.amount_fen for s in line.shares.all() if s.party_code == party.code), 0))
+            for line in lines]  # fmt: skip
+    adjustments = Adjustment.objects.filter(
+        project=access.project, month__gte=period.start, month__lte=period.end
+    )
+    return render(
+        request,
+        "sharing/drilldown.html",
+        {
+            "period": period,
+            "party": party,
+            "project": access.project,
+            "rows": rows,
+            "adjustments": adjustments,
+        },
+    )
+
+
+@login_required
+def accounting_table(request: HttpRequest) -> HttpResponse:
+    """Double-accounting table (双核算): places count in full, the city counts each project once."""
+    period = _period(request)
+    table, parties = queries.accounting_table(period, request.user)
+    is_city = scope_of(request.user).is_city
+    rows = [(p, table.by_place.get((p.kind, p.code), dict.fromkeys(accounting.FIELDS, 0))) for p in parties]
+    fields = [(f, accounting.NAMES[f], f in accounting.BOTH) for f in accounting.FIELDS]
+    if request.GET.get("format") == "xlsx":
+        _export_audit(request, "sharing.accounting", period)
+        columns = (Column("单位/园区", 24), Column("类别", 10)) + tuple(
+            Column(f"{n}（万元）", 16, "#,##0.00") for _f, n, _b in fields
+        )
+        data = [
+            [p.name, "协作地" if p.kind == "unit" else "承载地", *(_wan(v[f]) for f, _n, _b in fields)]
+            for p, v in rows
+        ]
+        if is_city:
+            data.append(["全市合计（每个项目只计一次）", "", *(_wan(table.city[f]) for f, _n, _b in fields)])
+        return _xlsx(f"{period.label} 统计指标双核算表", columns, data, f"双核算表-{period.label}", "双核算")
+    return render(
+        request,
+        "sharing/accounting.html",
+        {
+            "period": period,
+            "rows": rows,
+            "fields": fields,
+            "city": table.city if is_city else None,
+            "double": {f: table.double_counted(f) for f in accounting.FIELDS} if is_city else None,
+            "places_sum": table.places_sum if is_city else None,
+        },
+    )
+
+
+REPORT_COLUMNS = (
+    Column("项目编号", 15), Column("项目名称", 30), Column("园区", 18), Column("月份", 10),
+    Column("实缴税额合计（元）", 18, "#,##0.00"), Column("优惠返还（元）", 16, "#,##0.00"),
+    Column("固定资产投资（万元）", 18, "#,##0.00"), Column("税收数据", 10), Column("指标数据", 10),
+)  # fmt: skip
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """Monthly reports visible to the user, filtered by period, project and data status; paged; exportable."""
+    from django.db.models import Q, Sum
+
+    qs = (
+        queries.reports_visible_to(request.user)
+        .annotate(tax_total=Sum("taxes__paid_fen"))
+        .order_by("-month", "project__code")
+    )
+    period_text = request.GET.get("period", "").strip()
+    if period_text:
+        try:
+            span = periods.parse(period_text)
+            qs = qs.filter(month__gte=span.start, month__lte=span.end)
+        except ValueError:
+            messages.error(request, f"无法识别的期间“{period_text[:20]}”")
+    q = request.GET.get("q", "").strip()[:60]
+    if q:
+        qs = qs.filter(Q(project__code__icontains=q) | Q(project__name__icontains=q))
+    status = request.GET.get("status", "")
+    if status in DataStatus.values:
+        qs = qs.filter(tax_status=status)
+    if request.GET.get("format") == "xlsx":
+        _export_audit(request, "sharing.reports", periods.Period(None, None, period_text or "全部"))  # type: ignore[arg-type]
+        rows = [[r.project.code, r.project.name, r.project.park.short_name, r.month.strftime("%Y-%m"), _yuan(r.tax_total or 0),
+                 _yuan(r.rebates_fen), _wan(r.fixed_asset_investment_fen), r.get_tax_status_display(),
+                 r.get_indicator_status_display()] for r in qs]  # fmt: skip
+        return _xlsx(
+            f"项目月度报表（{period_text or '全部期间'}）", REPORT_COLUMNS, rows, "月度报表", "月度报表"
+        )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    role = request.user.role
+    return render(
+        request,
+        "sharing/reports.html",
+        {"page_obj": page, "period_text": period_text, "q": q, "status": status,
+         "may_enter": role in (Role.CITY_ADMIN, Role.PARK), "may_confirm": role == Role.CITY_ADMIN},
+    )  # fmt: skip
+
+
+def _report_form_submit(
+    request: HttpRequest, form: ReportForm, report: MonthlyReport | None
+) -> MonthlyReport | None:
+    if not form.is_valid():
+        return None
+    try:
+        if report is None:
+            return services.report_create(
+                actor=request.user, project=form.cleaned_data["project_code"], month=form.cleaned_data["month"],
+                taxes=form.taxes(), values=form.values(),
+            )  # fmt: skip
+        return services.report_update(
+            actor=request.user, report=report, taxes=form.taxes(), values=form.values()
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else ("month" if field == "month" else None)
+            if field == "project":
+                target = "project_code"
+            for error in errors:
+                form.add_error(target if target in form.fields else None, error)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.CITY_ADMIN, Role.PARK):
+        raise PermissionDenied("只有承载园区或市级管理员可以填报月度数据")
+    form = ReportForm(request.POST or None, initial={"project_code": request.GET.get("project", "")})
+    if request.method == "POST":
+        report = _report_form_submit(request, form, None)
+        if report is not None:
+            messages.success(request, f"已保存 {report}（预估值，待财政/统计部门确认）")
+            return redirect("sharing:reports")
+    return render(request, "sharing/report_form.html", {"form": form, "report": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(queries.reports_visible_to(request.user), pk=pk)
+    if request.user.role not in (Role.CITY_ADMIN, Role.PARK):
+        raise PermissionDenied("只有承载园区或市级管理员可以修改月度数据")
+    initial = {"project_code": report.project.code, "month": report.month.strftime("%Y-%m")}
+    initial.update(
+        {f"tax_{t.tax_type.code}": _yuan(t.paid_fen) for t in report.taxes.select_related("tax_type")}
+    )
+    initial["rebates_fen"] = _yuan(report.rebates_fen)
+    initial.update({f: _wan(getattr(report, f)) for f, _n, _b in INDICATORS})
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["project_code"], data["month"] = initial["project_code"], initial["month"]
+    form = ReportForm(data, initial=initial, fixed_project=report.project)
+    if request.method == "POST":
+        saved = _report_form_submit(request, form, report)
+        if saved is not None:
+            messages.success(request, f"已更新 {saved}")
+            return redirect("sharing:reports")
+    return render(request, "sharing/report_form.html", {"form": form, "report": report})
+
+
+@login_required
+@require_POST
+def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(queries.reports_visible_to(request.user), pk=pk)
+    try:
+        services.report_confirm(actor=request.user, report=report, what=request.POST.get("what", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已确认 {report}")
+    return redirect(request.POST.get("next") or reverse("sharing:reports"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adjustments(request: HttpRequest) -> HttpResponse:
+    """Corrections of closed months (调整记录): list for the city, form for the city administrator."""
+    if not scope_of(request.user).is_city:
+        raise PermissionDenied("调整记录仅市级可见")
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role != Role.CITY_ADMIN:
+            raise PermissionDenied("只有市级管理员可以录入调整记录")
+        if form.is_valid():
+            try:
+                adj = services.adjustment_create(
+                    actor=request.user, project=form.cleaned_data["project_code"],
+                    concerns_month=form.cleaned_data["concerns_month"], target=form.cleaned_data["target"],
+                    amount_fen=form.cleaned_data["amount_fen"], reason=form.cleaned_data["reason"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, f"已录入调整，计入 {adj.month:%Y-%m}")
+                return redirect("sharing:adjustments")
+    page = Paginator(
+        Adjustment.objects.select_related("project", "created_by").order_by("-created_at"), 20
+    ).get_page(request.GET.get("page"))
+    return render(request, "sharing/adjustments.html", {"form": form, "page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rates(request: HttpRequest) -> HttpResponse:
+    """Retained rates per tax type (县级留成比例), effective-dated; the city administrator adds rows."""
+    form = RateForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role != Role.CITY_ADMIN:
+            raise PermissionDenied("只有市级管理员可以修改县级留成比例")
+        if form.is_valid():
+            try:
+                services.rate_save(
+                    actor=request.user, tax_type=form.cleaned_data["tax_type"],
+                    effective_from=form.cleaned_data["effective_from"], effective_to=form.cleaned_data["effective_to"],
+                    rate_bp=form.rate_bp(), note=form.cleaned_data["note"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, "已添加留成比例")
+                return redirect("sharing:rates")
+    return render(
+        request,
+        "sharing/rates.html",
+        {"rates": RetentionRate.objects.select_related("tax_type"), "form": form,
+         "may_edit": request.user.role == Role.CITY_ADMIN},
+    )  # fmt: skip
+
