@@ -95,6 +95,20 @@ def conflicts_visible_to(user: object) -> QuerySet[Conflict]:
     return qs.none()
 
 
+def conflict_claims(user: object, conflict: Conflict) -> QuerySet[FirstContactClaim]:
+    """First-contact claims that decide a conflict: those on its enterprise by the units that filed it.
+
+    Everyone who may see the conflict sees these dates and kinds; documents stay behind
+    claims_visible_to.
+    """
+    if not conflicts_visible_to(user).filter(pk=conflict.pk).exists():
+        return FirstContactClaim.objects.none()
+    units = conflict.projects.values("filing_unit_id")
+    return FirstContactClaim.objects.filter(
+        enterprise_id=conflict.enterprise_id, unit_id__in=units
+    ).select_related("unit")
+
+
 def project_summary(
     projects: QuerySet[Project],
     *,

@@ -197,6 +197,13 @@ def project_create(*, actor: Any, data: dict[str, Any], is_sample: bool = False)
     return project
 
 
+def project_content_check(*, actor: Any, data: dict[str, Any], project: Project | None = None) -> None:
+    """Validate filing content without writing, so a form can show every problem at once."""
+    _require_role(actor, Role.UNIT, what="创建项目报备")
+    unit = project.filing_unit if project is not None else actor.unit
+    _clean_content(data, filing_unit=unit, current=project)
+
+
 @transaction.atomic
 def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Project:
     """The filing unit corrects its draft or returned filing."""
@@ -604,3 +611,14 @@ def conflict_resolve(
         reason=basis,
     )
     return locked
+
+
+def projects_export_record(*, actor: Any, filters: dict[str, str], description: str, rows: int) -> None:
+    """Every data export leaves an audit row saying who took which rows (数据导出留痕)."""
+    event_record(
+        actor=actor,
+        verb=Verb.EXPORT,
+        object_type="projects.project",
+        object_repr=f"协作项目库导出（{rows}行）",
+        after={"filters": filters, "description": description, "rows": rows},
+    )

@@ -1,0 +1,133 @@
+"""Which projects a list shows: the library page, its Excel export and the API share one filter.
+
+Parameters come from a query string and are read leniently: an unknown or malformed value is dropped
+rather than refused, so a stale bookmark still opens the library. Scope is not decided here; callers pass
+a queryset already limited by `queries.projects_visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from django.db.models import Q, QuerySet
+
+from enclave.parks.models import Industry, Park, Unit
+from enclave.projects.models import Kind, Project
+from enclave.projects.workflow import Status
+
+PARAMS = ("park", "unit", "status", "kind", "industry", "origin", "year", "quarter", "q")
+_INDUSTRY_RE = re.compile(r"^(?:[A-T]|\d{2})$")
+
+
+def _text(params: Mapping[str, object], key: str, limit: int = 60) -> str:
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    return str(value or "").strip()[:limit]
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """The filter as plain values: codes of park/unit/industry, status/kind values, recognition year/quarter."""
+
+    park: str = ""
+    unit: str = ""
+    status: str = ""
+    kind: str = ""
+    industry: str = ""  # GB/T 4754 section letter (门类) or two-digit division (大类)
+    origin: str = ""
+    year: int | None = None  # of the recognition date (认定日期)
+    quarter: int | None = None  # 1–4, of the recognition date
+    q: str = ""  # code, name, enterprise name or credit code
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, object]) -> ProjectFilter:
+        status = _text(params, "status")
+        kind = _text(params, "kind")
+        industry = _text(params, "industry").upper()
+        year_text, quarter_text = _text(params, "year"), _text(params, "quarter").upper().removeprefix("Q")
+        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+        quarter = int(quarter_text) if quarter_text in {"1", "2", "3", "4"} else None
+        return cls(
+            park=_text(params, "park", 32),
+            unit=_text(params, "unit", 32),
+            status=status if status in Status.LABELS else "",
+            kind=kind if kind in Kind.values else "",
+            industry=industry if _INDUSTRY_RE.fullmatch(industry) else "",
+            origin=_text(params, "origin", 40),
+            year=year,
+            quarter=quarter,
+            q=_text(params, "q", 100),
+        )
+
+    def apply(self, qs: QuerySet[Project]) -> QuerySet[Project]:
+        if self.park:
+            qs = qs.filter(park__code=self.park)
+        if self.unit:
+            partner = Project.partner_units.through.objects.filter(unit__code=self.unit).values("project_id")
+            qs = qs.filter(Q(filing_unit__code=self.unit) | Q(pk__in=partner))
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.industry:
+            if self.industry.isdigit():
+                qs = qs.filter(industry__code=self.industry)
+            else:
+                qs = qs.filter(industry__section__code=self.industry)
+        if self.origin:
+            qs = qs.filter(origin=self.origin)
+        if self.year is not None:
+            qs = qs.filter(recognised_on__year=self.year)
+        if self.quarter is not None:
+            qs = qs.filter(recognised_on__quarter=self.quarter)
+        if self.q:
+            text = self.q
+            qs = qs.filter(
+                Q(code__icontains=text)
+                | Q(name__icontains=text)
+                | Q(enterprise__name__icontains=text)
+                | Q(enterprise__credit_code__icontains=text.upper().replace(" ", ""))
+            )
+        return qs
+
+    def as_params(self) -> dict[str, str]:
+        """The non-empty values as query-string parameters (for links and the audit row)."""
+        return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_params()
+
+    def describe(self) -> str:
+        """The filter in words for a report title, e.g. “园区：磨憨—磨丁合作区；认定年份：2024”."""
+        parts: list[str] = []
+        if self.park:
+            park = Park.objects.filter(code=self.park).first()
+            parts.append(f"园区：{park.short_name if park else self.park}")
+        if self.unit:
+            unit = Unit.objects.filter(code=self.unit).first()
+            parts.append(f"协作地：{unit.name if unit else self.unit}")
+        if self.status:
+            parts.append(f"状态：{Status.LABELS[self.status]}")
+        if self.kind:
+            parts.append(f"类型：{Kind(self.kind).label}")
+        if self.industry:
+            industry = Industry.objects.filter(code=self.industry).first()
+            parts.append(f"行业：{industry if industry else self.industry}")
+        if self.origin:
+            parts.append(f"来源地：{self.origin}")
+        if self.year is not None:
+            parts.append(f"认定年份：{self.year}")
+        if self.quarter is not None:
+            parts.append(f"认定季度：第{self.quarter}季度")
+        if self.q:
+            parts.append(f"搜索：{self.q}")
+        return "；".join(parts) if parts else "全部项目"
+
+
+def project_filter(qs: QuerySet[Project], params: Mapping[str, object]) -> QuerySet[Project]:
+    """Apply the library filter given as query-string parameters to an already scoped queryset."""
+    return ProjectFilter.from_params(params).apply(qs)
