@@ -91,3 +91,14 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     if a:
         event_record(actor=actor, verb=Verb.UPDATE, target=enterprise, before=b, after=a)
     return enterprise
+
+
+def enterprises_export_record(*, actor: Any, filters: dict[str, str], description: str, rows: int) -> None:
+    """Every export of the library leaves an audit row saying who took which rows (数据导出留痕)."""
+    event_record(
+        actor=actor,
+        verb=Verb.EXPORT,
+        object_type="enterprises.enterprise",
+        object_repr=f"企业库导出（{rows}行）",
+        after={"filters": filters, "description": description, "rows": rows},
+    )

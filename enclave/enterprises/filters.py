@@ -1,0 +1,79 @@
+"""Which enterprises the library page and its Excel export show: one filter shared by both.
+
+Parameters come from a query string and are read leniently: an unknown value is dropped rather than
+refused, so an old bookmark still opens the page. Scope is not decided here; callers pass a queryset already
+limited by `queries.enterprises_visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from django.db.models import Q, QuerySet
+
+from enclave.enterprises.models import Enterprise, OriginKind
+from enclave.parks.models import Industry
+
+_SECTION_RE = re.compile(r"^[A-T]$")
+
+
+def _text(params: Mapping[str, object], key: str, limit: int) -> str:
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    return str(value or "").strip()[:limit]
+
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    section: str = ""  # GB/T 4754 section letter (门类)
+    origin_kind: str = ""
+    origin: str = ""
+    q: str = ""  # part of the name or of the credit code
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, object]) -> EnterpriseFilter:
+        section = _text(params, "section", 1).upper()
+        origin_kind = _text(params, "origin_kind", 20)
+        return cls(
+            section=section if _SECTION_RE.fullmatch(section) else "",
+            origin_kind=origin_kind if origin_kind in OriginKind.values else "",
+            origin=_text(params, "origin", 40),
+            q=_text(params, "q", 100),
+        )
+
+    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        if self.section:
+            qs = qs.filter(Q(industry__section__code=self.section) | Q(industry__code=self.section))
+        if self.origin_kind:
+            qs = qs.filter(origin_kind=self.origin_kind)
+        if self.origin:
+            qs = qs.filter(origin=self.origin)
+        if self.q:
+            code = self.q.upper().replace(" ", "").replace("-", "")
+            qs = qs.filter(Q(name__icontains=self.q) | Q(credit_code__icontains=code))
+        return qs
+
+    def as_params(self) -> dict[str, str]:
+        """The non-empty values, for links and for the audit row of an export."""
+        return {k: v for k, v in asdict(self).items() if v}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_params()
+
+    def describe(self) -> str:
+        """The filter in words for the export title, e.g. “行业门类：C 制造业；来源地：上海市”."""
+        parts: list[str] = []
+        if self.section:
+            section = Industry.objects.filter(code=self.section).first()
+            parts.append(f"行业门类：{section if section else self.section}")
+        if self.origin_kind:
+            parts.append(f"来源地类型：{OriginKind(self.origin_kind).label}")
+        if self.origin:
+            parts.append(f"来源地：{self.origin}")
+        if self.q:
+            parts.append(f"搜索：{self.q}")
+        return "；".join(parts) if parts else "全部企业"
