@@ -72,7 +72,7 @@ ALLOWED_HOSTS = env_list("ENCLAVE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],tes
 (BASE_DIR / "var").mkdir(exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "enclave.admin_site.EnclaveAdminConfig",  # django.contrib.admin, city administrator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -165,6 +165,10 @@ ENCLAVE_TRUSTED_PROXY_HEADER = env_str("ENCLAVE_TRUSTED_PROXY_HEADER", "")
 
 # Pages of every list (分页).
 ENCLAVE_PAGE_SIZE = env_int("ENCLAVE_PAGE_SIZE", 20)
+# A recognised project is flagged "far behind its promise" when, after ENCLAVE_BEHIND_GRACE_MONTHS, its
+# cumulative fixed-asset investment is under half of a steady build-out over ENCLAVE_BUILD_OUT_MONTHS.
+ENCLAVE_BUILD_OUT_MONTHS = env_int("ENCLAVE_BUILD_OUT_MONTHS", 24)
+ENCLAVE_BEHIND_GRACE_MONTHS = env_int("ENCLAVE_BEHIND_GRACE_MONTHS", 6)
 # Upper bound for any single amount in fen: 10^15 fen = 1000亿元 (absurd beyond).
 ENCLAVE_MAX_AMOUNT_FEN = 10**15
 

@@ -42,6 +42,12 @@ def parties_visible_to(user: object) -> list[Party]:
     ]
 
 
+def all_parties() -> list[Party]:
+    return [Party("unit", u.code, u.name) for u in Unit.objects.all()] + [
+        Party("park", p.code, p.short_name) for p in Park.objects.all()
+    ]
+
+
 def party_for_user_or_403(user: object, code: str) -> Party:
     for party in parties_visible_to(user):
         if party.code == code:
@@ -136,6 +142,52 @@ def reports_visible_to(user: object):
         partner = AgreementParty.objects.filter(unit_id=scope.unit_id).values("agreement__project_id")
         return qs.filter(Q(project__filing_unit_id=scope.unit_id) | Q(project_id__in=partner))
     return qs.none()
+
+
+@dataclass(frozen=True)
+class InvestmentProgress:
+    """Planned investment set against the fixed-asset investment reported so far (计划投资 vs 累计完成)."""
+
+    planned_fen: int
+    actual_fen: int
+    expected_fen: int  # what a steady build-out would have reached by now
+    months_elapsed: int
+    estimated: bool  # some of the actual figures are not yet confirmed by the statistics bureau
+
+    @property
+    def percent(self) -> int:
+        return 0 if not self.planned_fen else self.actual_fen * 100 // self.planned_fen
+
+    @property
+    def far_behind(self) -> bool:
+        """Flag a project whose actual investment is under half of a steady build-out's, after 6 months."""
+        from django.conf import settings
+
+        grace = settings.ENCLAVE_BEHIND_GRACE_MONTHS
+        return self.months_elapsed >= grace and self.actual_fen * 2 < self.expected_fen
+
+
+def investment_progress(project, today: dt.date | None = None) -> InvestmentProgress | None:
+    """Cumulative actual fixed-asset investment of a recognised project, against its promise."""
+    from django.conf import settings
+
+    if project.recognised_on is None:
+        return None
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+    agg = MonthlyReport.objects.filter(project=project).aggregate(
+        actual=Sum("fixed_asset_investment_fen"), months=Count("pk")
+    )
+    adjustments = Adjustment.objects.filter(project=project, target="fixed_asset_investment_fen").aggregate(
+        total=Sum("amount_fen")
+    )
+    actual = int(agg["actual"] or 0) + int(adjustments["total"] or 0)
+    elapsed = max(
+        0, (today.year - project.recognised_on.year) * 12 + today.month - project.recognised_on.month
+    )
+    build_months = settings.ENCLAVE_BUILD_OUT_MONTHS
+    expected = project.planned_investment_fen * min(elapsed, build_months) // build_months
+    estimated = MonthlyReport.objects.filter(project=project, indicator_status="estimated").exists()
+    return InvestmentProgress(project.planned_investment_fen, actual, expected, elapsed, estimated)
 
 
 def latest_period() -> periods.Period:

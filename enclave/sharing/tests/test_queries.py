@@ -46,3 +46,18 @@ def test_the_accounting_table_double_counts_for_places_and_once_for_the_city(set
     assert table.by_place[("park", "mohan")]["out_of_province_funds_fen"] == 0
     assert table.city["fixed_asset_investment_fen"] == 5_000
     assert len(parties) == 21
+
+
+def test_investment_progress_flags_a_project_far_behind_its_promise(wuhua, reviewer, mohan_user):
+    project = make_recognised(wuhua, reviewer)  # recognised 2024-06-20, planned 5000万元
+    services.report_create(
+        actor=mohan_user,
+        project=project,
+        month=JULY,
+        taxes={},
+        values={"fixed_asset_investment_fen": 500 * 10**6},
+    )
+    early = queries.investment_progress(project, today=dt.date(2024, 9, 1))
+    assert early.actual_fen == 500 * 10**6 and early.percent == 10 and not early.far_behind
+    late = queries.investment_progress(project, today=dt.date(2025, 6, 1))  # 12 of 24 months: expected 2500万
+    assert late.expected_fen == 2500 * 10**6 and late.far_behind and late.estimated

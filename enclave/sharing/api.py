@@ -1,0 +1,223 @@
+"""API of the accounting mechanism: post monthly reports, run and close settlements, read statements.
+
+Money is integer fen; reads go through sharing.queries (scoped), writes through sharing.services.
+"""
+
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, Text, responses
+from enclave.lib import periods
+from enclave.projects.queries import projects_visible_to
+from enclave.sharing import queries, services
+from enclave.sharing.models import INDICATORS, MonthlyReport
+
+router = Router(tags=["结算与核算"])
+INDICATOR_FIELDS = [f for f, _n, _b in INDICATORS]
+PeriodText = Text(10, 4)
+
+
+class ReportIn(InputSchema):
+    project_code: Code
+    month: Month
+    taxes: dict[Code, Fen] = Field(default_factory=dict, description="税种代码 → 实缴税额（分）")
+    rebates_fen: Fen = 0
+    fixed_asset_investment_fen: Fen = 0
+    industrial_output_fen: Fen = 0
+    trade_sales_fen: Fen = 0
+    services_revenue_fen: Fen = 0
+    out_of_province_funds_fen: Fen = 0
+    foreign_capital_fen: Fen = 0
+
+
+class ReportPatch(InputSchema):
+    taxes: dict[Code, Fen] = Field(default_factory=dict)
+    rebates_fen: Fen | None = None
+    fixed_asset_investment_fen: Fen | None = None
+    industrial_output_fen: Fen | None = None
+    trade_sales_fen: Fen | None = None
+    services_revenue_fen: Fen | None = None
+    out_of_province_funds_fen: Fen | None = None
+    foreign_capital_fen: Fen | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    project_code: str
+    month: dt.date
+    taxes: dict[str, int]
+    rebates_fen: int
+    fixed_asset_investment_fen: int
+    industrial_output_fen: int
+    trade_sales_fen: int
+    services_revenue_fen: int
+    out_of_province_funds_fen: int
+    foreign_capital_fen: int
+    tax_status: str
+    indicator_status: str
+
+
+class ReportPage(Schema):
+    count: int
+    items: list[ReportOut]
+
+
+class ReportFilters(Schema):
+    period: PeriodText | None = None
+    project_code: Code | None = None
+    limit: int = Field(50, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+class ConfirmIn(InputSchema):
+    what: str = Field(pattern="^(tax|indicators)$", description="tax（税收）或 indicators（指标）")
+
+
+class PeriodIn(InputSchema):
+    period: PeriodText
+
+
+class PartyTotal(Schema):
+    code: str
+    name: str
+    share_fen: int
+
+
+class RunOut(Schema):
+    period: str
+    created: bool
+    retained_fen: int
+    input_digest: str
+    rules_digest: str
+    engine_version: str
+    parties: list[PartyTotal]
+
+
+class StatementLineOut(Schema):
+    project_id: int
+    project_code: str
+    project_name: str
+    months: int
+    retained_fen: int
+    share_fen: int
+
+
+class StatementOut(Schema):
+    period: str
+    party_code: str
+    party_name: str
+    closed: bool
+    retained_fen: int
+    share_fen: int
+    lines: list[StatementLineOut]
+
+
+def _report_out(report: MonthlyReport) -> dict[str, Any]:
+    data = {f: getattr(report, f) for f in ["rebates_fen", *INDICATOR_FIELDS]}
+    data.update(
+        id=report.pk,
+        project_code=report.project.code,
+        month=report.month,
+        taxes={t.tax_type.code: t.paid_fen for t in report.taxes.select_related("tax_type")},
+        tax_status=report.tax_status,
+        indicator_status=report.indicator_status,
+    )
+    return data
+
+
+def _period(text: str) -> periods.Period:
+    try:
+        return periods.parse(text)
+    except ValueError as exc:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"period": str(exc)}) from exc
+
+
+@router.get("/reports", response=responses(ReportPage))
+def report_list(request, filters: Query[ReportFilters]):
+    """Monthly reports the user may read (another unit's tax figures never appear)."""
+    qs = queries.reports_visible_to(request.user).order_by("-month", "project__code")
+    if filters.period:
+        span = _period(filters.period)
+        qs = qs.filter(month__gte=span.start, month__lte=span.end)
+    if filters.project_code:
+        qs = qs.filter(project__code=filters.project_code)
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "items": [_report_out(r) for r in items]}
+
+
+@router.post("/reports", response=responses(ReportOut, 201))
+def report_create(request, payload: ReportIn):
+    project = get_object_or_404(projects_visible_to(request.user), code=payload.project_code)
+    report = services.report_create(
+        actor=request.user,
+        project=project,
+        month=payload.month,
+        taxes=payload.taxes,
+        values={f: getattr(payload, f) for f in ["rebates_fen", *INDICATOR_FIELDS]},
+    )
+    return 201, _report_out(report)
+
+
+@router.patch("/reports/{report_id}", response=responses(ReportOut))
+def report_update(request, report_id: ObjectId, payload: ReportPatch):
+    report = get_object_or_404(queries.reports_visible_to(request.user), pk=report_id)
+    values = {f: v for f in ["rebates_fen", *INDICATOR_FIELDS] if (v := getattr(payload, f)) is not None}
+    return _report_out(
+        services.report_update(actor=request.user, report=report, taxes=payload.taxes, values=values)
+    )
+
+
+@router.post("/reports/{report_id}/confirm", response=responses(ReportOut))
+def report_confirm(request, report_id: ObjectId, payload: ConfirmIn):
+    report = get_object_or_404(queries.reports_visible_to(request.user), pk=report_id)
+    return _report_out(services.report_confirm(actor=request.user, report=report, what=payload.what))
+
+
+def _run_out(result: services.RunResult) -> dict[str, Any]:
+    names = {p.code: p.name for p in queries.all_parties()}
+    return {
+        "period": result.run.period,
+        "created": result.created,
+        "retained_fen": result.run.retained_fen,
+        "input_digest": result.run.input_digest,
+        "rules_digest": result.run.rules_digest,
+        "engine_version": result.run.engine_version,
+        "parties": [{"code": c, "name": names.get(c, c), "share_fen": a} for c, a in result.totals],
+    }
+
+
+@router.post("/settlements/run", response=responses(RunOut))
+def settlement_run(request, payload: PeriodIn):
+    """Settle a period (city administrator). The same inputs give the same run: safe to repeat."""
+    return _run_out(services.settlement_run(actor=request.user, period=payload.period))
+
+
+@router.post("/settlements/close", response=responses(RunOut))
+def settlement_close(request, payload: PeriodIn):
+    """Close a period: settle from confirmed tax figures and freeze its months."""
+    return _run_out(services.settlement_close(actor=request.user, period=payload.period))
+
+
+@router.get("/statements/{party_code}", response=responses(StatementOut))
+def statement(request, party_code: Code, period: PeriodText):
+    """A unit's or park's statement for a period; only one's own (the city: any)."""
+    party = queries.party_for_user_or_403(request.user, party_code)
+    st = queries.statement(_period(period), party)
+    return {
+        "period": st.period.label,
+        "party_code": party.code,
+        "party_name": party.name,
+        "closed": st.is_closed,
+        "retained_fen": st.retained_fen,
+        "share_fen": st.share_fen,
+        "lines": [asdict(line) for line in st.lines],
+    }
