@@ -21,6 +21,13 @@ from enclave.projects.models import Project
 PASSWORD = "Kunming#2024test"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas are made by the dozen; full-strength PBKDF2 would dominate the suite's time.
+    Tests of password storage itself set the production hasher explicitly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def persona(username: str, role: str, *, unit: str | None = None, park: str | None = None) -> User:
     user = User.objects.create_user(
         username=username,

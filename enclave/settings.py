@@ -80,13 +80,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "enclave.accounts",
     "enclave.audit",
     "enclave.parks",
     "enclave.enterprises",
     "enclave.projects",
     "enclave.sharing",
+    "enclave.jobs",
 ]
+
+# Long jobs (settlements, imports) run in the background through django-tasks; its database backend needs
+# no extra server: `manage.py db_worker` runs them (bin/demo starts one).
+TASKS = {"default": {"BACKEND": env_str("ENCLAVE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/", include("enclave.enterprises.urls")),
     path("projects/", include("enclave.projects.urls")),
     path("sharing/", include("enclave.sharing.urls")),
+    path("jobs/", include("enclave.jobs.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

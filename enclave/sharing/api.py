@@ -11,6 +11,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
 from pydantic import Field
 
 from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, Text, responses
@@ -164,7 +165,7 @@ def report_create(request, payload: ReportIn):
         taxes=payload.taxes,
         values={f: getattr(payload, f) for f in ["rebates_fen", *INDICATOR_FIELDS]},
     )
-    return 201, _report_out(report)
+    return HttpStatus(201, _report_out(report))
 
 
 @router.patch("/reports/{report_id}", response=responses(ReportOut))

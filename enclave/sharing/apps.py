@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "enclave.sharing"
     verbose_name = "利益分享与核算"
+
+    def ready(self) -> None:
+        from enclave.sharing import jobs  # noqa: F401 - registers the settlement job kinds

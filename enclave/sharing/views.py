@@ -18,6 +18,7 @@ from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
+from enclave.jobs.services import job_start
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
 from enclave.projects.excel import Column, workbook_build, workbook_bytes
@@ -110,31 +111,30 @@ def periods_months(period: periods.Period) -> list:
     return months_between(period.start, period.end)
 
 
+def _start(request: HttpRequest, kind: str) -> HttpResponse:
+    """Queue a settlement job and show its progress page; only the city administrator may."""
+    if request.user.role != Role.CITY_ADMIN:
+        raise PermissionDenied("只有市级管理员可以运行结算或关账")
+    period = request.POST.get("period", "")
+    try:
+        label = periods.parse(period).label
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("sharing:overview")
+    job = job_start(actor=request.user, kind=kind, params={"period": label})
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @login_required
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
-    period = request.POST.get("period", "")
-    try:
-        result = services.settlement_run(actor=request.user, period=period)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        state = "已完成结算" if result.created else "数据未变化，结算结果与上次相同"
-        messages.success(request, f"{result.run.period}：{state}（输入摘要 {result.run.input_digest[:12]}）")
-    return redirect(f"{reverse('sharing:overview')}?period={period}")
+    return _start(request, "settle")
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest) -> HttpResponse:
-    period = request.POST.get("period", "")
-    try:
-        result = services.settlement_close(actor=request.user, period=period)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"{result.run.period} 已关账，结算结果已冻结")
-    return redirect(f"{reverse('sharing:overview')}?period={period}")
+    return _start(request, "settle_close")
 
 
 STATEMENT_COLUMNS = (
@@ -416,4 +416,3 @@ def rates(request: HttpRequest) -> HttpResponse:
         {"rates": RetentionRate.objects.select_related("tax_type"), "form": form,
          "may_edit": request.user.role == Role.CITY_ADMIN},
     )  # fmt: skip
-

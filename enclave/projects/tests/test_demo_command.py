@@ -25,6 +25,11 @@ from enclave.projects.workflow import Status
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """This module checks the demo's real password hashing: keep Django's default hashers."""
+
 SAMPLE = "（示例）"
 # (summary arguments, projects, planned investment, enterprises) as the city's reports give them.
 REPORTED = [
