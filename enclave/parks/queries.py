@@ -1,0 +1,44 @@
+"""Reads of reference data (parks, units, sharing defaults).
+
+Reference data is published policy and the same for every signed-in user, so these reads need no scope;
+they only load what the pages show in as few queries as possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from enclave.parks.models import Industry, Park, SubPark, Unit
+from enclave.projects.models import SharingPolicy
+
+
+def parks_for_reference() -> QuerySet[Park]:
+    return Park.objects.select_related("host_unit").prefetch_related(
+        Prefetch("industries", Industry.objects.order_by("code")),
+        "areas",
+        Prefetch("subparks", SubPark.objects.select_related("unit", "area")),
+    )
+
+
+def park_by_code_or_404(code: str) -> Park:
+    park = parks_for_reference().filter(code=code).first()
+    if park is None:
+        raise Http404("园区不存在")
+    return park
+
+
+def units_for_reference() -> QuerySet[Unit]:
+    return Unit.objects.prefetch_related(Prefetch("subparks", SubPark.objects.select_related("park")))
+
+
+def sharing_policies_for_reference() -> QuerySet[SharingPolicy]:
+    return SharingPolicy.objects.all()
+
+
+def sharing_policies_in_force(on: dt.date) -> QuerySet[SharingPolicy]:
+    return SharingPolicy.objects.filter(
+        Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )
