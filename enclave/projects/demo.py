@@ -677,4 +677,10 @@ def demo_build() -> dict[str, str]:
     for index, landing in plan:
         builder.land(landing, index)
     _other_states(builder)
+    from enclave.sharing.demo import demo_reports_build
+
+    demo_reports_build(
+        park_users={"mohan": builder.users["mohan"], "lingang": builder.users["lingang"]},
+        city_admin=builder.users["city"],
+    )
     return {name: password for name, (_, password) in made.items()}

@@ -61,3 +61,30 @@ def test_investment_progress_flags_a_project_far_behind_its_promise(wuhua, revie
     assert early.actual_fen == 500 * 10**6 and early.percent == 10 and not early.far_behind
     late = queries.investment_progress(project, today=dt.date(2025, 6, 1))  # 12 of 24 months: expected 2500万
     assert late.expected_fen == 2500 * 10**6 and late.far_behind and late.estimated
+
+
+def test_the_demo_has_live_settlements():
+    """The demo's monthly reports settle: 2024 is closed quarter by quarter and every statement adds up."""
+    from django.core.management import call_command
+
+    from enclave.projects import demo
+    from enclave.sharing.models import ClosedMonth, MonthlyReport, SettlementShare
+
+    with override_demo():
+        demo.demo_build()
+    assert MonthlyReport.objects.filter(month__lte=dt.date(2025, 3, 1)).count() > 300
+    assert ClosedMonth.objects.filter(month__year=2024).count() == 9
+    q1 = periods.parse("2025Q1")
+    for party in queries.all_parties():
+        st = queries.statement(q1, party)
+        total = SettlementShare.objects.filter(
+            party_code=party.code, line__month__gte=q1.start, line__month__lte=q1.end
+        ).values_list("amount_fen", flat=True)
+        assert st.share_fen == sum(total)
+    call_command("check")
+
+
+def override_demo():
+    from django.test import override_settings
+
+    return override_settings(DEMO_MODE=True)
