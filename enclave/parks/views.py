@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from enclave.accounts.scope import scope_of
+from enclave.admin_site import is_city_admin
 from enclave.parks import queries
 from enclave.parks.models import Unit
 from enclave.projects.models import SharingPolicy
@@ -56,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "parks": queries.parks_for_reference(),
             "policies": _policy_rows(),
-            "may_edit_reference": scope_of(request.user).can_edit_reference,
+            "may_edit_reference": is_city_admin(request.user),
         },
     )
 
@@ -69,7 +69,7 @@ def park_detail(request: HttpRequest, code: str) -> HttpResponse:
         "parks/park_detail.html",
         {
             "park": queries.park_by_code_or_404(code),
-            "may_edit_reference": scope_of(request.user).can_edit_reference,
+            "may_edit_reference": is_city_admin(request.user),
         },
     )
 
@@ -83,6 +83,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         {
             "units": queries.units_for_reference(),
             "tiers": Unit.Tier.choices,
-            "may_edit_reference": scope_of(request.user).can_edit_reference,
+            "may_edit_reference": is_city_admin(request.user),
         },
     )

@@ -38,8 +38,12 @@ class TestParksIndex:
         SharingPolicy.objects.update(is_default=False)
         assert "默认值，须与财政部门确认" not in client_for(wuhua).get(INDEX).content.decode()
 
-    def test_only_the_city_administrator_sees_the_link_to_maintenance(self, city_admin, reviewer):
+    def test_only_a_city_administrator_who_may_use_the_admin_sees_the_link_to_it(self, city_admin, reviewer):
         admin_index = reverse("admin:index")
+        assert admin_index not in client_for(city_admin).get(INDEX).content.decode()  # not staff yet
+        reviewer.is_staff = city_admin.is_staff = True
+        reviewer.save()
+        city_admin.save()
         assert admin_index in client_for(city_admin).get(INDEX).content.decode()
         assert admin_index not in client_for(reviewer).get(INDEX).content.decode()
 
