@@ -1,0 +1,281 @@
+"""Who may reach what: every route discovered from the URLconf × every role × an object of their own or not.
+
+One table names every route. A route that is added without an entry here fails
+`test_every_route_has_a_matrix_entry`, so the walls between districts are checked for new pages too.
+
+The world: Wuhua district has a draft, a filing under review in Mohan and a recognised project; an
+enterprise only Wuhua's filings know; a first-contact claim; a monthly report; a job. Panlong (another
+district) and Lingang (another park) must never see Wuhua's private objects: a 404 (or 403 for a party's
+statement) whose body names none of them, and lists and exports without them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from enclave.audit.models import Event
+from enclave.conftest import make_draft, make_enterprise, make_filed, make_recognised
+from enclave.jobs.services import job_start
+from enclave.parks.models import Unit
+from enclave.projects import services as project_services
+from enclave.projects.models import Project
+from enclave.sharing import services as sharing_services
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("city_admin", "reviewer", "auditor", "wuhua", "panlong", "mohan_user", "lingang_user")
+SECRET_NAME = "五华独有保密企业"
+SECRET_PROJECT = "五华保密审查项目"
+
+
+@dataclass(frozen=True)
+class Obj:
+    """An object-bearing route: which object of the world fills its URL, and who must not see it."""
+
+    key: str  # key in the world dict
+    kwarg: str  # URL keyword
+    hidden: tuple[str, ...]  # roles for which it must be invisible
+    denied_status: tuple[int, ...] = (404,)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A route without an object: who may open it (others get 403); lists are checked for leaks."""
+
+    allowed: tuple[str, ...] = ROLES
+    post_only: bool = False
+
+
+CITY = ("city_admin", "reviewer", "auditor")
+OTHERS = ("panlong", "lingang_user")
+
+MATRIX: dict[str, Obj | Page] = {
+    "home": Page(),
+    "parks:index": Page(),
+    "parks:unit_list": Page(),
+    "parks:park_detail": Page(),  # reference data, public by design
+    "enterprises:list": Page(),
+    "enterprises:export": Page(),
+    "enterprises:create": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong")),
+    "enterprises:detail": Obj("enterprise", "pk", OTHERS),
+    "enterprises:edit": Obj("enterprise", "pk", OTHERS, (404, 403)),
+    "projects:library": Page(),
+    "projects:export": Page(),
+    "projects:create": Page(allowed=("wuhua", "panlong")),
+    "projects:detail": Obj("filed", "pk", OTHERS),
+    "projects:edit": Obj("draft", "pk", (*OTHERS, *CITY, "mohan_user")),
+    "projects:file": Obj("draft", "pk", (*OTHERS, *CITY, "mohan_user")),
+    "projects:action": Obj("filed", "pk", OTHERS),
+    "projects:recognise": Obj("filed", "pk", OTHERS, (404, 403)),
+    "projects:conflicts": Page(),
+    "projects:conflict_resolve": Page(allowed=("city_admin",), post_only=True),
+    "projects:claim_create": Page(allowed=("wuhua", "panlong")),
+    "projects:claim_document": Obj("claim", "pk", (*OTHERS, "mohan_user")),
+    "sharing:overview": Page(),
+    "sharing:run": Page(allowed=("city_admin",), post_only=True),
+    "sharing:close": Page(allowed=("city_admin",), post_only=True),
+    "sharing:statement": Obj("wuhua_party", "code", (*OTHERS, "mohan_user"), (403,)),
+    "sharing:drilldown": Obj("wuhua_party", "code", (*OTHERS, "mohan_user"), (403,)),
+    "sharing:accounting": Page(),
+    "sharing:reports": Page(),
+    "sharing:report_create": Page(allowed=("city_admin", "mohan_user", "lingang_user")),
+    "sharing:report_edit": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
+    "sharing:report_confirm": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
+    "sharing:adjustments": Page(allowed=CITY),
+    "sharing:rates": Page(),
+    "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
+    "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
+    # JSON API: the object routes share one URL pattern per path; the methods are checked below.
+    "api:park_list": Page(),
+    "api:park_detail": Page(),
+    "api:unit_list": Page(),
+    "api:industry_list": Page(),
+    "api:enterprise_list": Page(),
+    "api:enterprise_create": Page(),
+    "api:enterprise_detail": Obj("enterprise", "enterprise_id", OTHERS),
+    "api:enterprise_update": Obj("enterprise", "enterprise_id", OTHERS),
+    "api:project_list": Page(),
+    "api:project_create": Page(),
+    "api:project_summary_view": Page(),
+    "api:project_detail": Obj("filed", "project_id", OTHERS),
+    "api:project_update": Obj("filed", "project_id", OTHERS),
+    "api:project_history": Obj("filed", "project_id", OTHERS),
+    "api:project_file": Obj("draft", "project_id", (*OTHERS, *CITY, "mohan_user")),
+    "api:project_start_review": Obj("filed", "project_id", OTHERS),
+    "api:project_return": Obj("filed", "project_id", OTHERS),
+    "api:project_reject": Obj("filed", "project_id", OTHERS),
+    "api:project_recognise": Obj("filed", "project_id", OTHERS),
+    "api:project_close": Obj("filed", "project_id", OTHERS),
+    "api:claim_list": Page(),
+    "api:claim_create": Page(),
+    "api:conflict_list": Page(),
+    "api:conflict_resolve": Page(allowed=("city_admin",), post_only=True),
+    "api:report_list": Page(),
+    "api:report_create": Page(),
+    "api:report_update": Obj("report", "report_id", ("panlong", "lingang_user")),
+    "api:report_confirm": Obj("report", "report_id", ("panlong", "lingang_user")),
+    "api:settlement_run": Page(allowed=("city_admin",), post_only=True),
+    "api:settlement_close": Page(allowed=("city_admin",), post_only=True),
+    "api:statement": Obj("wuhua_party", "party_code", (*OTHERS, "mohan_user"), (403,)),
+}
+# Routes outside the matrix, each with its reason.
+EXEMPT = {
+    "accounts:login": "the sign-in page itself, public",
+    "accounts:logout": "ends one's own session only",
+    "set_language": "sets one's own language cookie",
+    "api:openapi-json": "the schema: no data; login required (test_api_projects)",
+    "api:openapi-view": "the docs page: no data; login required",
+    "api:api-root": "django-ninja's root: answers 404, holds no data",
+}
+
+
+def discovered_routes() -> dict[str, str]:
+    """Every named route of the URLconf (admin has its own tests) → its pattern."""
+
+    def walk(patterns, prefix="", ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
+            elif isinstance(p, URLPattern) and p.name:
+                yield (f"{ns}:{p.name}" if ns else p.name), prefix + str(p.pattern)
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+def test_every_route_has_a_matrix_entry():
+    missing = sorted(set(discovered_routes()) - set(MATRIX) - set(EXEMPT))
+    assert not missing, f"routes without an access-matrix entry: {missing}"
+    stale = sorted(set(MATRIX) - set(discovered_routes()))
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(wuhua, panlong, reviewer, city_admin, mohan_user, lingang_user, auditor):
+    enterprise = make_enterprise(name=SECRET_NAME, owner_unit=Unit.objects.get(code="530102"))
+    draft = make_draft(wuhua, enterprise=enterprise, name="五华草稿项目")
+    filed = make_filed(wuhua, enterprise=enterprise, name=SECRET_PROJECT)
+    filed = project_services.project_start_review(actor=reviewer, project=filed)
+    recognised = make_recognised(wuhua, reviewer, name="五华已认定项目")
+    claim = project_services.claim_register(
+        actor=wuhua, enterprise=enterprise, contacted_on=dt.date(2024, 3, 1), kind="visit",
+        document=SimpleUploadedFile("proof.pdf", b"%PDF-1.4 first contact", content_type="application/pdf"),
+    )  # fmt: skip
+    report = sharing_services.report_create(
+        actor=mohan_user, project=recognised, month=dt.date(2024, 8, 1), taxes={"vat": 987_654_32}, values={}
+    )
+    sharing_services.settlement_run(actor=city_admin, period="2024Q3")
+    job = job_start(actor=wuhua, kind="settle", params={"period": "2024Q3"})
+    users = {
+        "city_admin": city_admin, "reviewer": reviewer, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
+        "mohan_user": mohan_user, "lingang_user": lingang_user,
+    }  # fmt: skip
+    objects = {
+        "enterprise": enterprise.pk, "draft": draft.pk, "filed": filed.pk, "claim": claim.pk, "report": report.pk,
+        "job": job.pk, "wuhua_party": "530102",
+    }  # fmt: skip
+    secrets = [
+        SECRET_NAME,
+        SECRET_PROJECT,
+        filed.code,
+        "五华草稿项目",
+        enterprise.credit_code,
+        "987,654.32",
+        "98765432",
+    ]
+    return users, objects, secrets, recognised
+
+
+def _kwargs(name: str, spec: Obj, objects: dict, recognised: Project) -> dict:
+    kwargs = {spec.kwarg: objects[spec.key]}
+    if name == "sharing:drilldown":
+        kwargs["project_id"] = recognised.pk
+    return kwargs
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_nobody_reaches_another_districts_objects(world):
+    users, objects, secrets, recognised = world
+    checked = 0
+    for name, spec in MATRIX.items():
+        if not isinstance(spec, Obj):
+            continue
+        url = reverse(name, kwargs=_kwargs(name, spec, objects, recognised))
+        if name == "sharing:drilldown" or name.startswith("sharing:statement"):
+            url += "?period=2024Q3"
+        for role in spec.hidden:
+            client = _client(users[role])
+            for method in ("get", "post") if not name.startswith("api:") else ("get", "post", "patch"):
+                if name.startswith("api:") and method != "get":
+                    response = client.generic(method.upper(), url, "{}", content_type="application/json")
+                else:
+                    response = getattr(client, method)(url)
+                if response.status_code == 405:
+                    continue
+                body = response.content.decode(errors="replace")
+                assert response.status_code in spec.denied_status + (401, 422) or (
+                    name.startswith("api:") and response.status_code in (403, 404, 422)
+                ), f"{role} {method.upper()} {name}: {response.status_code}"
+                assert response.status_code != 200, f"{role} reached {name}"
+                leaked = [s for s in secrets if s in body]
+                assert not leaked, f"{role} {method.upper()} {name} leaked {leaked}"
+                checked += 1
+        for role in set(ROLES) - set(spec.hidden):
+            response = _client(users[role]).get(url)
+            assert response.status_code not in (404,) or spec.key == "draft", f"{role} GET {name}: 404"
+            assert response.status_code < 500
+    assert checked > 60
+
+
+def test_lists_exports_and_aggregates_hold_no_private_rows_of_another_district(world):
+    users, objects, secrets, _recognised = world
+    for name, spec in MATRIX.items():
+        if not isinstance(spec, Page) or spec.post_only or "<" in discovered_routes()[name]:
+            continue
+        for role in OTHERS:
+            response = _client(users[role]).get(reverse(name), follow=True)
+            assert response.status_code in (200, 403), f"{role} GET {name}: {response.status_code}"
+            if name.endswith("export") and response.status_code == 200:
+                import io
+
+                import openpyxl
+
+                wb = openpyxl.load_workbook(io.BytesIO(response.content))
+                body = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
+            else:
+                body = response.content.decode(errors="replace")
+            leaked = [s for s in secrets if s in body]
+            assert not leaked, f"{role} GET {name} leaked {leaked}"
+
+
+def test_pages_refuse_roles_outside_their_table(world):
+    users, _objects, _secrets, _recognised = world
+    for name, spec in MATRIX.items():
+        if not isinstance(spec, Page) or name.startswith("api:") or "<" in discovered_routes()[name]:
+            continue
+        for role in ROLES:
+            client = _client(users[role])
+            response = client.post(reverse(name)) if spec.post_only else client.get(reverse(name))
+            if role in spec.allowed:
+                assert response.status_code in (200, 302), f"{role} {name}: {response.status_code}"
+            else:
+                assert response.status_code == 403, f"{role} {name}: {response.status_code}"
+
+
+def test_a_refusal_is_logged(world):
+    users, objects, _secrets, _recognised = world
+    before = Event.objects.filter(verb="denied").count()
+    _client(users["panlong"]).get(reverse("sharing:statement", kwargs={"code": "530102"}))
+    assert Event.objects.filter(verb="denied", actor=users["panlong"]).count() == before + 1
