@@ -114,6 +114,7 @@ def _users_create() -> dict[str, tuple[User, str]]:
             full_name=spec.full_name,
             unit=units[spec.unit] if spec.unit else None,
             park=parks[spec.park] if spec.park else None,
+            is_staff=spec.role == Role.CITY_ADMIN,  # the reference-data admin admits the city administrator
         )
         made[spec.username] = (user, password)
     return made
