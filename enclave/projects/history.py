@@ -19,6 +19,8 @@ from enclave.projects.models import Project
 # Bookkeeping that says nothing to a reader.
 HIDDEN = frozenset({"id", "created_at", "updated_at", "is_sample"})
 EMPTY = "—"
+# Labels for values shown differently from how they are stored.
+LABELS = {"partner_units": "其他协作单位", "planned_investment_fen": "计划总投资"}
 
 
 class _Names:
@@ -40,8 +42,8 @@ def _fields() -> dict[str, models.Field]:
 
 
 def _label(key: str, fields: dict[str, models.Field]) -> str:
-    if key == "partner_units":
-        return str(Project._meta.get_field("partner_units").verbose_name)
+    if key in LABELS:
+        return LABELS[key]
     field = fields.get(key)
     return str(field.verbose_name) if field is not None else key
 

@@ -198,19 +198,13 @@ def _facts(project: Project, *, full: bool) -> list[tuple[str, Any]]:
     return facts
 
 
-def _action_forms(
-    user: Any, project: Project, errors: dict[str, ActionForm] | None = None
-) -> list[dict[str, Any]]:
-    """The review buttons this user may press now, each with its (possibly bound, erroneous) form."""
-    forms = []
-    for transition in actions_available(status=project.status, role=scope_of(user).role):
-        if transition.action not in REVIEW_ACTIONS or not queries.project_may_act(
-            user, project, transition.action
-        ):
-            continue
-        form = (errors or {}).get(transition.action) or ActionForm(initial={"action": transition.action})
-        forms.append({"transition": transition, "form": form})
-    return forms
+def _review_transitions(user: Any, project: Project) -> list[Any]:
+    """The review steps (审查、退回、否决、关闭) this user may take on this project now."""
+    return [
+        t
+        for t in actions_available(status=project.status, role=scope_of(user).role)
+        if t.action in REVIEW_ACTIONS and queries.project_may_act(user, project, t.action)
+    ]
 
 
 def _detail_context(request: HttpRequest, access: queries.ProjectAccess, **extra: Any) -> dict[str, Any]:
@@ -224,7 +218,8 @@ def _detail_context(request: HttpRequest, access: queries.ProjectAccess, **extra
         "facts": _facts(project, full=access.full),
         "agreement": agreement,
         "conflicts": queries.conflicts_visible_to(user).filter(projects=project),
-        "action_forms": _action_forms(user, project, extra.pop("action_errors", None)),
+        "review_transitions": _review_transitions(user, project),
+        "action_form": extra.pop("action_form", None) or ActionForm(),
         "may_file": _may_take(user, project, "file") or _may_take(user, project, "refile"),
         "file_label": TRANSITIONS["refile" if project.status == Status.RETURNED else "file"].label,
         "may_recognise": _may_take(user, project, "recognise"),
@@ -380,23 +375,24 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
 def action(request: HttpRequest, pk: int) -> HttpResponse:
     """A review step (开始审查、退回修改、不予认定、关闭) with its reason."""
     access = queries.project_for_user_or_404(request.user, pk)
-    form = ActionForm(request.POST)
     name = request.POST.get("action", "")
     service = REVIEW_ACTIONS.get(name)
-    if service is None or not form.is_valid():
+    if service is None:
         messages.error(request, _("未知的操作"))
         return redirect("projects:detail", pk=pk)
-    try:
-        service(actor=request.user, project=access.project, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        _errors_attach(form, exc)
-        context = _detail_context(request, access, action_errors={name: form})
-        return render(request, "projects/detail.html", context)
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-        return redirect("projects:detail", pk=pk)
-    messages.success(request, _("已%(label)s。") % {"label": TRANSITIONS[name].label})
-    return redirect("projects:detail", pk=pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, project=access.project, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _errors_attach(form, exc)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("projects:detail", pk=pk)
+        else:
+            messages.success(request, _("已%(label)s。") % {"label": TRANSITIONS[name].label})
+            return redirect("projects:detail", pk=pk)
+    return render(request, "projects/detail.html", _detail_context(request, access, action_form=form))
 
 
 def _parties(project: Project) -> list[tuple[str, str, str]]:
@@ -463,6 +459,7 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
         if problem is not None:
             form.is_valid()  # unbound: no errors of its own; show the missing policy above the form
             messages.error(request, _messages_text(problem))
+    form.fields["recognised_on"].widget.attrs["max"] = services.today().isoformat()
     context = {"project": project, "form": form, "policy": policy}
     return render(request, "projects/recognise.html", context)
 

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -190,6 +191,14 @@ class TestExport:
         assert "状态：已报备" in rows[0][0] and "导出时间" in rows[0][0]
         assert rows[1][0] == "项目编号" and rows[1][8] == "计划总投资（万元）"
         assert sorted(r[1] for r in rows[2:]) == ["导出项目0", "导出项目1", "导出项目2"]
+
+    def test_the_title_names_the_filter_and_the_time_in_beijing(self, wuhua):
+        with time_machine.travel(dt.datetime(2025, 3, 14, 2, 5, tzinfo=dt.UTC), tick=False):
+            response = client_for(wuhua).get(EXPORT, {"park": "mohan", "year": "2024"})
+        title = workbook_rows(response)[0][0]
+        assert "园区：磨憨—磨丁合作区；认定年份：2024" in title
+        assert "导出时间：2025-03-14 10:05（北京时间）" in title
+        assert "20250314-1005" in response["Content-Disposition"]
 
     def test_it_exports_only_what_the_user_may_see(self, wuhua, panlong, reviewer):
         make_filed(wuhua, name="五华未认定")

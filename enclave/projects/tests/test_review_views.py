@@ -49,6 +49,13 @@ class TestReviewActions:
         assert project.status == Status.RETURNED and project.status_reason == "请补充投资协议扫描件"
         assert StatusChange.objects.get(action="return").actor == reviewer
 
+    def test_an_overlong_reason_is_refused_at_the_field(self, wuhua, reviewer):
+        project = make_filed(wuhua)
+        response = act(client_for(reviewer), project, "return", reason="长" * 2001)
+        assert response.status_code == 200
+        assert response.context["action_form"].errors["reason"]
+        assert status_of(project) == Status.FILED
+
     def test_reject(self, wuhua, reviewer):
         project = make_filed(wuhua)
         act(client_for(reviewer), project, "reject", reason="属于房地产项目")
@@ -141,6 +148,7 @@ class TestRecognise:
         assert "五华区" in body and "盘龙区" in body and "（承载地）" in body
         assert "25%" in body and "50%" in body
         assert 'type="month"' in body
+        assert 'max="2025-03-14"' in body  # no recognition in the future
 
     def test_recognise_with_custom_shares(self, project, reviewer):
         data = {
