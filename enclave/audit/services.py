@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from enclave.audit import context
 from enclave.audit.models import Event, Verb
@@ -24,7 +25,7 @@ def _json_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # before any attribute probe: .url raises when there is no file
         return value.name or ""
     return value
 
