@@ -29,5 +29,9 @@ def session_end(*, request: HttpRequest) -> None:
 def login_failed_record(*, username: str) -> None:
     """A failed sign-in; the username is kept as typed (never the password)."""
     event_record(
-        actor=None, verb=Verb.LOGIN_FAILED, object_type="accounts.user", object_repr=username[:150], success=False
+        actor=None,
+        verb=Verb.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_repr=username[:150],
+        success=False,
     )
