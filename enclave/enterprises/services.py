@@ -74,8 +74,14 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], is_sample: bool = Fal
 
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
-    if getattr(actor, "role", None) == Role.AUDITOR:
-        raise PermissionDenied("只读审计人员不能修改企业")
+    role = getattr(actor, "role", None)
+    may = role in (Role.CITY_ADMIN, Role.REVIEWER) or (
+        role == Role.UNIT
+        and enterprise.owner_unit_id is not None
+        and enterprise.owner_unit_id == actor.unit_id
+    )
+    if not may:
+        raise PermissionDenied("只有登记该企业的单位或市级部门可以修改企业信息")
     before = snapshot(enterprise)
     cleaned = _clean(data)
     if (

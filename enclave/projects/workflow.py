@@ -1,12 +1,15 @@
 """The filing → review → recognition workflow (报备→审查→认定) as one table of allowed transitions.
 
 Pure data: which action moves which status to which, and which roles may take it. Services consult this
-table; nothing else changes a project's status.
+table; nothing else changes a project's status. (Its one import is Django's PermissionDenied, so that a
+role's refusal is handled as an access refusal everywhere.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 
 
 class Status:
@@ -73,13 +76,17 @@ class TransitionError(Exception):
     """A transition that is not allowed; the message is a sentence for the official."""
 
 
+class RoleNotAllowed(PermissionDenied):
+    """The role may never take this action: an access refusal (403, logged), not a state conflict."""
+
+
 def transition_check(action: str, *, status: str, role: str) -> Transition:
     """The transition for `action` from `status`, or TransitionError saying why not."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionError(f"未知的操作“{action}”")
     if role not in transition.roles:
-        raise TransitionError(f"您的角色无权执行“{transition.label}”")
+        raise RoleNotAllowed(f"您的角色无权执行“{transition.label}”")
     if status not in transition.sources:
         allowed = "、".join(Status.LABELS[s] for s in sorted(transition.sources))
         raise TransitionError(

@@ -3,8 +3,6 @@
 Money is integer fen; reads go through sharing.queries (scoped), writes through sharing.services.
 """
 
-# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
-
 import datetime as dt
 from dataclasses import asdict
 from typing import Any

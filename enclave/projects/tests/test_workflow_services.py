@@ -128,7 +128,7 @@ class TestReview:
         with pytest.raises(TransitionError) as exc:
             services.project_recognise(actor=reviewer, project=project)
         assert "审查中" in str(exc.value)
-        with pytest.raises(TransitionError):
+        with pytest.raises(PermissionDenied, match="您的角色无权"):
             services.project_start_review(actor=wuhua, project=project)
 
     def test_a_rejected_filing_cannot_be_refiled(self, wuhua, reviewer):
