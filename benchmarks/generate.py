@@ -85,7 +85,9 @@ def generate(n_projects: int, seed: int = 20241) -> None:
                 parties += [AgreementParty(agreement=agreement, unit_id=project.filing_unit_id, share_bp=3000),
                             AgreementParty(agreement=agreement, unit=partner, share_bp=2000)]  # fmt: skip
             else:
-                parties.append(AgreementParty(agreement=agreement, unit_id=project.filing_unit_id, share_bp=5000))
+                parties.append(
+                    AgreementParty(agreement=agreement, unit_id=project.filing_unit_id, share_bp=5000)
+                )
             parties.append(AgreementParty(agreement=agreement, park_id=project.park_id, share_bp=5000))
         AgreementParty.objects.bulk_create(parties, batch_size=5000)
         print(f"projects and agreements: {time.perf_counter() - started:.1f}s", flush=True)

@@ -437,6 +437,22 @@ def _write(
     return run, True
 
 
+def _insert_rows(
+    cursor: Any, table: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 1000
+) -> None:
+    """Bulk insert: PostgreSQL's COPY; elsewhere multi-row INSERTs of `batch` rows a statement."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 - names from the models
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
+
+
 def _insert_ledger(
     run: SettlementRun, months: list[engine.MonthSettlement], project_ids: dict[str, int]
 ) -> None:
@@ -452,20 +468,22 @@ def _insert_ledger(
         prep_json = lambda value: json_field.get_db_prep_save(value, connection)  # noqa: E731
     line_t, share_t = SettlementLine._meta.db_table, SettlementShare._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {line_t} (run_id, project_id, month, county_parts, rebates_fen, adjustments_fen, retained_fen) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        _insert_rows(
+            cursor,
+            line_t,
+            ("run_id", "project_id", "month", "county_parts", "rebates_fen", "adjustments_fen", "retained_fen"),
             [
-                (run.pk, project_ids[m.project_code], m.month,
-                 prep_json(dict(m.county_parts)), m.rebates_fen, m.adjustments_fen,
-                 m.retained_fen)
+                (run.pk, project_ids[m.project_code], m.month, prep_json(dict(m.county_parts)), m.rebates_fen,
+                 m.adjustments_fen, m.retained_fen)
                 for m in months
             ],
         )  # fmt: skip
         cursor.execute(f"SELECT id, project_id, month FROM {line_t} WHERE run_id = %s", [run.pk])  # noqa: S608
         ids = {(project_id, fetch._as_date(month)): pk for pk, project_id, month in cursor.fetchall()}
-        cursor.executemany(
-            f"INSERT INTO {share_t} (line_id, party_code, unit_id, park_id, amount_fen) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+        _insert_rows(
+            cursor,
+            share_t,
+            ("line_id", "party_code", "unit_id", "park_id", "amount_fen"),
             [
                 (ids[(project_ids[m.project_code], m.month)], code, None if code in parks else units.get(code),
                  parks.get(code), amount)
