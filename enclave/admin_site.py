@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 CITY_ADMIN = "city_admin"  # accounts.models.Role.CITY_ADMIN; not imported because apps are not ready here
@@ -39,9 +41,9 @@ def is_city_admin(user: Any) -> bool:
 
 
 class EnclaveAdminSite(admin.AdminSite):
-    site_header = "昆明市重点产业协作园区平台 · 基础数据管理"
-    site_title = "基础数据管理"
-    index_title = "基础数据"
+    site_header = _("昆明市重点产业协作园区平台 · 基础数据管理")
+    site_title = _("基础数据管理")
+    index_title = _("基础数据")
     site_url = "/"
 
     def has_permission(self, request: HttpRequest) -> bool:
@@ -55,7 +57,7 @@ class EnclaveAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             if self.has_permission(request):
                 return redirect(target)
-            raise PermissionDenied("只有市级管理员可以维护基础数据")
+            raise PermissionDenied(gettext("只有市级管理员可以维护基础数据"))
         return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}")
 
     def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:

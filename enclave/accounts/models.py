@@ -5,23 +5,25 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CITY_ADMIN = "city_admin", "市发展改革委（市级管理员）"
-    REVIEWER = "reviewer", "市投资促进局（审查人员）"
-    PARK = "park", "园区管委会"
-    UNIT = "unit", "协作地（县区、开发区）"
-    AUDITOR = "auditor", "只读审计人员"
+    CITY_ADMIN = "city_admin", _("市发展改革委（市级管理员）")
+    REVIEWER = "reviewer", _("市投资促进局（审查人员）")
+    PARK = "park", _("园区管委会")
+    UNIT = "unit", _("协作地（县区、开发区）")
+    AUDITOR = "auditor", _("只读审计人员")
 
 
 class User(AbstractUser):
     """One official, one account. `unit` is set for unit users, `park` for park committee users."""
 
-    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.UNIT)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.UNIT)
     unit = models.ForeignKey(
         "parks.Unit",
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -29,16 +31,16 @@ class User(AbstractUser):
     )
     park = models.ForeignKey(
         "parks.Park",
-        verbose_name="所属园区",
+        verbose_name=_("所属园区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
     )
-    full_name = models.CharField("姓名", max_length=40, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
                 name="user_scope_matches_role",
@@ -63,4 +65,4 @@ class User(AbstractUser):
             return self.unit.name
         if self.role == Role.PARK and self.park_id:
             return self.park.short_name
-        return "全市"
+        return gettext("全市")

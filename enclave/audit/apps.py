@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "enclave.audit"
-    verbose_name = "审计日志"
+    verbose_name = _("审计日志")

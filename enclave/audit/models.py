@@ -8,46 +8,47 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Verb(models.TextChoices):
-    CREATE = "create", "新建"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    TRANSITION = "transition", "状态变更"
-    RECOGNISE = "recognise", "认定"
-    CLAIM = "claim", "首谈登记"
-    CONFLICT_OPEN = "conflict_open", "冲突登记"
-    CONFLICT_RESOLVE = "conflict_resolve", "冲突裁定"
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOGOUT = "logout", "退出"
-    DENIED = "denied", "越权访问被拒绝"
-    EXPORT = "export", "数据导出"
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("状态变更")
+    RECOGNISE = "recognise", _("认定")
+    CLAIM = "claim", _("首谈登记")
+    CONFLICT_OPEN = "conflict_open", _("冲突登记")
+    CONFLICT_RESOLVE = "conflict_resolve", _("冲突裁定")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    DENIED = "denied", _("越权访问被拒绝")
+    EXPORT = "export", _("数据导出")
 
 
 class Event(models.Model):
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
-    actor_role = models.CharField("角色快照", max_length=20, blank=True)
-    actor_scope = models.CharField("单位/园区快照", max_length=40, blank=True)
-    verb = models.CharField("类型", max_length=20, choices=Verb.choices)
-    object_type = models.CharField("对象类型", max_length=40, blank=True)
-    object_id = models.CharField("对象ID", max_length=40, blank=True, db_index=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    reason = models.TextField("原因", blank=True)
-    success = models.BooleanField("成功", default=True)
+    actor_role = models.CharField(_("角色快照"), max_length=20, blank=True)
+    actor_scope = models.CharField(_("单位/园区快照"), max_length=40, blank=True)
+    verb = models.CharField(_("类型"), max_length=20, choices=Verb.choices)
+    object_type = models.CharField(_("对象类型"), max_length=40, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=40, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    success = models.BooleanField(_("成功"), default=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
-    request_id = models.CharField("请求ID", max_length=36, blank=True)
+    request_id = models.CharField(_("请求ID"), max_length=36, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_event_object")]
-        verbose_name = verbose_name_plural = "审计事件"
+        verbose_name = verbose_name_plural = _("审计事件")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()} {self.object_repr}"

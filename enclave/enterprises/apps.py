@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnterprisesConfig(AppConfig):
     name = "enclave.enterprises"
-    verbose_name = "企业库"
+    verbose_name = _("企业库")

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
     name = "enclave.jobs"
-    verbose_name = "后台任务"
+    verbose_name = _("后台任务")

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ParksConfig(AppConfig):
     name = "enclave.parks"
-    verbose_name = "园区与单位"
+    verbose_name = _("园区与单位")

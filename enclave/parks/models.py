@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Industry(models.Model):
     """GB/T 4754-2017 industry: a section (门类, letter) or a division (大类, two digits)."""
 
     SECTION, DIVISION = "section", "division"
-    code = models.CharField("代码", max_length=4, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=10, choices=[(SECTION, "门类"), (DIVISION, "大类")])
+    code = models.CharField(_("代码"), max_length=4, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=[(SECTION, _("门类")), (DIVISION, _("大类"))])
     section = models.ForeignKey(
         "self",
-        verbose_name="所属门类",
+        verbose_name=_("所属门类"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -23,7 +24,7 @@ class Industry(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "国民经济行业"
+        verbose_name = verbose_name_plural = _("国民经济行业")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -37,35 +38,35 @@ class Unit(models.Model):
     """A cooperating unit (协作地): county-level division or development/resort zone of the city."""
 
     class Kind(models.TextChoices):
-        DISTRICT = "district", "市辖区"
-        COUNTY = "county", "县"
-        CITY = "county-level city", "县级市"
-        DEVELOPMENT_ZONE = "development zone", "开发区"
-        RESORT_ZONE = "resort zone", "度假区/风景名胜区"
-        NEW_AREA = "new area", "国家级新区"
+        DISTRICT = "district", _("市辖区")
+        COUNTY = "county", _("县")
+        CITY = "county-level city", _("县级市")
+        DEVELOPMENT_ZONE = "development zone", _("开发区")
+        RESORT_ZONE = "resort zone", _("度假区/风景名胜区")
+        NEW_AREA = "new area", _("国家级新区")
 
     class Tier(models.TextChoices):
         # 分级分类: default tiers of the assessment (editable by the city)
-        T1 = "T1", "一类（主城区）"
-        T2 = "T2", "二类"
-        T3 = "T3", "三类"
-        ZONE = "Z", "开发（度假）区及滇中新区"
+        T1 = "T1", _("一类（主城区）")
+        T2 = "T2", _("二类")
+        T3 = "T3", _("三类")
+        ZONE = "Z", _("开发（度假）区及滇中新区")
 
-    code = models.CharField("单位代码", max_length=32, unique=True, help_text="行政区划代码或平台代码")
-    name = models.CharField("名称", max_length=60, unique=True)
-    short_name = models.CharField("简称", max_length=20)
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    code = models.CharField(_("单位代码"), max_length=32, unique=True, help_text=_("行政区划代码或平台代码"))
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     division_code = models.CharField(
-        "行政区划代码", max_length=6, blank=True, help_text="GB/T 2260；开发区等可为空"
+        _("行政区划代码"), max_length=6, blank=True, help_text=_("GB/T 2260；开发区等可为空")
     )
-    tier = models.CharField("考核分类", max_length=2, choices=Tier.choices)
-    note = models.CharField("备注", max_length=200, blank=True)
-    is_active = models.BooleanField("启用", default=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    tier = models.CharField(_("考核分类"), max_length=2, choices=Tier.choices)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["sort_order", "code"]
-        verbose_name = verbose_name_plural = "协作地单位"
+        verbose_name = verbose_name_plural = _("协作地单位")
 
     def __str__(self) -> str:
         return self.name
@@ -74,29 +75,29 @@ class Unit(models.Model):
 class Park(models.Model):
     """A key cooperation park (重点产业协作园区), the host place (承载地)."""
 
-    code = models.SlugField("园区代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100, unique=True)
-    short_name = models.CharField("简称", max_length=40)
-    code_prefix = models.CharField("项目编号前缀", max_length=4, unique=True, help_text="如 MH、LG")
+    code = models.SlugField(_("园区代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=40)
+    code_prefix = models.CharField(_("项目编号前缀"), max_length=4, unique=True, help_text=_("如 MH、LG"))
     host_unit = models.ForeignKey(
         Unit,
-        verbose_name="承载方共建单位",
+        verbose_name=_("承载方共建单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="co_built_parks",
-        help_text="与园区共建的本市单位（如昆明经开区共建沪滇临港昆明科技城），可为空",
+        help_text=_("与园区共建的本市单位（如昆明经开区共建沪滇临港昆明科技城），可为空"),
     )
     industries = models.ManyToManyField(
-        Industry, verbose_name="产业定位（行业）", blank=True, related_name="parks"
+        Industry, verbose_name=_("产业定位（行业）"), blank=True, related_name="parks"
     )
-    focus = models.TextField("产业定位说明", blank=True)
-    note = models.TextField("备注", blank=True)
-    is_active = models.BooleanField("启用", default=True)
+    focus = models.TextField(_("产业定位说明"), blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "重点产业协作园区"
+        verbose_name = verbose_name_plural = _("重点产业协作园区")
 
     def __str__(self) -> str:
         return self.name
@@ -110,14 +111,14 @@ class Park(models.Model):
 class ParkArea(models.Model):
     """An area (片区) of a park, e.g. 南坡片区."""
 
-    park = models.ForeignKey(Park, verbose_name="园区", on_delete=models.PROTECT, related_name="areas")
-    name = models.CharField("片区名称", max_length=60)
-    note = models.CharField("备注", max_length=200, blank=True)
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField(_("片区名称"), max_length=60)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["park", "name"]
         constraints = [models.UniqueConstraint(fields=["park", "name"], name="park_area_unique_name")]
-        verbose_name = verbose_name_plural = "园区片区"
+        verbose_name = verbose_name_plural = _("园区片区")
 
     def __str__(self) -> str:
         return f"{self.park.short_name}·{self.name}"
@@ -126,22 +127,26 @@ class ParkArea(models.Model):
 class SubPark(models.Model):
     """A sub-park (跨区域合作园区) that a unit builds inside a key park, e.g. 云南五华产业园磨憨园区."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
-    unit = models.ForeignKey(Unit, verbose_name="建设单位", on_delete=models.PROTECT, related_name="subparks")
-    park = models.ForeignKey(Park, verbose_name="所在园区", on_delete=models.PROTECT, related_name="subparks")
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("建设单位"), on_delete=models.PROTECT, related_name="subparks"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("所在园区"), on_delete=models.PROTECT, related_name="subparks"
+    )
     area = models.ForeignKey(
         ParkArea,
-        verbose_name="片区",
+        verbose_name=_("片区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="subparks",
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
         ordering = ["park", "name"]
-        verbose_name = verbose_name_plural = "跨区域合作园区（园中园）"
+        verbose_name = verbose_name_plural = _("跨区域合作园区（园中园）")
 
     def __str__(self) -> str:
         return self.name

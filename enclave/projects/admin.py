@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enclave.admin_site import CityAdminPermissions
 from enclave.audit.admin import AuditedAdmin
@@ -70,11 +71,11 @@ class SharingPolicyAdmin(AuditedAdmin, CityAdminPermissions, admin.ModelAdmin):
     search_fields = ("note",)
     date_hierarchy = "effective_from"
 
-    @admin.display(description="协作地分成", ordering="cooperating_bp")
+    @admin.display(description=gettext_lazy("协作地分成"), ordering="cooperating_bp")
     def cooperating_share(self, obj: SharingPolicy) -> str:
         return _percent(obj.cooperating_bp)
 
-    @admin.display(description="承载地分成", ordering="host_bp")
+    @admin.display(description=gettext_lazy("承载地分成"), ordering="host_bp")
     def host_share(self, obj: SharingPolicy) -> str:
         return _percent(obj.host_bp)
 

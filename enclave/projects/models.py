@@ -5,53 +5,55 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from enclave.projects.workflow import Status
 
 
 class Kind(models.TextChoices):
     # 新招引 / 存量流转
-    NEW_OUT_OF_PROVINCE = "new_domestic", "新招引（省外）"
-    NEW_ABROAD = "new_abroad", "新招引（境外）"
-    RELOCATION = "relocation", "存量流转"
+    NEW_OUT_OF_PROVINCE = "new_domestic", _("新招引（省外）")
+    NEW_ABROAD = "new_abroad", _("新招引（境外）")
+    RELOCATION = "relocation", _("存量流转")
 
 
 class RelocationClass(models.TextChoices):
-    POLICY = "policy", "政策性流转"
-    VOLUNTARY = "voluntary", "企业自主流转"
-    REGISTRATION_KEPT = "registration_kept", "注册地不变更流转"
-    HQ_ONLY = "hq_only", "仅搬迁总部或变更注册地流转"
+    POLICY = "policy", _("政策性流转")
+    VOLUNTARY = "voluntary", _("企业自主流转")
+    REGISTRATION_KEPT = "registration_kept", _("注册地不变更流转")
+    HQ_ONLY = "hq_only", _("仅搬迁总部或变更注册地流转")
 
 
 class Nature(models.TextChoices):
     # Only industrial projects are eligible (公共基础设施、房地产、仅注册资本的项目不纳入)
-    INDUSTRIAL = "industrial", "产业项目"
-    INFRASTRUCTURE = "infrastructure", "公共基础设施项目"
-    REAL_ESTATE = "real_estate", "房地产项目"
-    CAPITAL_ONLY = "capital_only", "仅注册资本（无实际投资）"
+    INDUSTRIAL = "industrial", _("产业项目")
+    INFRASTRUCTURE = "infrastructure", _("公共基础设施项目")
+    REAL_ESTATE = "real_estate", _("房地产项目")
+    CAPITAL_ONLY = "capital_only", _("仅注册资本（无实际投资）")
 
 
 class Project(models.Model):
-    code = models.CharField("项目编号", max_length=20, unique=True, null=True, blank=True)
-    name = models.CharField("项目名称", max_length=120)
+    code = models.CharField(_("项目编号"), max_length=20, unique=True, null=True, blank=True)
+    name = models.CharField(_("项目名称"), max_length=120)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="projects"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="projects"
     )
     filing_unit = models.ForeignKey(
         "parks.Unit",
-        verbose_name="报备单位（协作地）",
+        verbose_name=_("报备单位（协作地）"),
         on_delete=models.PROTECT,
         related_name="filed_projects",
     )
     partner_units = models.ManyToManyField(
-        "parks.Unit", verbose_name="其他协作单位", blank=True, related_name="partner_projects"
+        "parks.Unit", verbose_name=_("其他协作单位"), blank=True, related_name="partner_projects"
     )
     park = models.ForeignKey(
-        "parks.Park", verbose_name="承载园区", on_delete=models.PROTECT, related_name="projects"
+        "parks.Park", verbose_name=_("承载园区"), on_delete=models.PROTECT, related_name="projects"
     )
     park_area = models.ForeignKey(
         "parks.ParkArea",
-        verbose_name="片区",
+        verbose_name=_("片区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -59,56 +61,60 @@ class Project(models.Model):
     )
     subpark = models.ForeignKey(
         "parks.SubPark",
-        verbose_name="园中园",
+        verbose_name=_("园中园"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="projects",
     )
-    kind = models.CharField("项目类型", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("项目类型"), max_length=20, choices=Kind.choices)
     relocation_class = models.CharField(
-        "流转类别", max_length=20, choices=RelocationClass.choices, blank=True
+        _("流转类别"), max_length=20, choices=RelocationClass.choices, blank=True
     )
-    nature = models.CharField("项目性质", max_length=20, choices=Nature.choices, default=Nature.INDUSTRIAL)
+    nature = models.CharField(_("项目性质"), max_length=20, choices=Nature.choices, default=Nature.INDUSTRIAL)
     industry = models.ForeignKey(
-        "parks.Industry", verbose_name="所属行业", on_delete=models.PROTECT, related_name="projects"
+        "parks.Industry", verbose_name=_("所属行业"), on_delete=models.PROTECT, related_name="projects"
     )
-    planned_investment_fen = models.BigIntegerField("计划总投资（分）")
-    origin = models.CharField("来源地", max_length=40)
+    planned_investment_fen = models.BigIntegerField(_("计划总投资（分）"))
+    origin = models.CharField(_("来源地"), max_length=40)
     investment_code = models.CharField(
-        "全国投资项目代码",
+        _("全国投资项目代码"),
         max_length=24,
         null=True,
         blank=True,
         unique=True,
-        help_text="全国投资项目在线审批监管平台赋码，24位，可选",
+        help_text=_("全国投资项目在线审批监管平台赋码，24位，可选"),
     )
-    description = models.TextField("项目简介", blank=True)
+    description = models.TextField(_("项目简介"), blank=True)
 
     status = models.CharField(
-        "状态", max_length=20, choices=Status.CHOICES, default=Status.DRAFT, db_index=True
+        _("状态"), max_length=20, choices=Status.CHOICES, default=Status.DRAFT, db_index=True
     )
-    status_reason = models.TextField("最近一次退回/否决/关闭原因", blank=True)
-    positioning_mismatch = models.BooleanField("行业不符合园区产业定位", default=False)
+    status_reason = models.TextField(_("最近一次退回/否决/关闭原因"), blank=True)
+    positioning_mismatch = models.BooleanField(_("行业不符合园区产业定位"), default=False)
 
-    signed_on = models.DateField("签约日期", null=True, blank=True)
-    filed_on = models.DateField("报备日期", null=True, blank=True)
-    reviewed_on = models.DateField("审查日期", null=True, blank=True)
-    recognised_on = models.DateField("认定日期", null=True, blank=True, db_index=True)
-    registered_on = models.DateField("注册日期", null=True, blank=True)
-    construction_started_on = models.DateField("开工日期", null=True, blank=True)
-    operating_on = models.DateField("投产（运营）日期", null=True, blank=True)
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True)
+    filed_on = models.DateField(_("报备日期"), null=True, blank=True)
+    reviewed_on = models.DateField(_("审查日期"), null=True, blank=True)
+    recognised_on = models.DateField(_("认定日期"), null=True, blank=True, db_index=True)
+    registered_on = models.DateField(_("注册日期"), null=True, blank=True)
+    construction_started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    operating_on = models.DateField(_("投产（运营）日期"), null=True, blank=True)
 
-    is_sample = models.BooleanField("示例数据", default=False)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         ordering = ["-recognised_on", "-filed_on", "-id"]
-        verbose_name = verbose_name_plural = "协作项目"
+        verbose_name = verbose_name_plural = _("协作项目")
         constraints = [
             models.CheckConstraint(
                 name="project_investment_nonnegative", condition=Q(planned_investment_fen__gte=0)
@@ -129,7 +135,7 @@ class Project(models.Model):
     @property
     def display_code(self) -> str:
         """The project code once filed; drafts show their internal number."""
-        return self.code or f"草稿-{self.pk}"
+        return self.code or gettext("草稿-%(pk)s") % {"pk": self.pk}
 
     @property
     def is_editable(self) -> bool:
@@ -137,23 +143,23 @@ class Project(models.Model):
 
     @property
     def status_label(self) -> str:
-        return Status.LABELS.get(self.status, self.status)
+        return str(Status.LABELS.get(self.status, self.status))
 
 
 class StatusChange(models.Model):
     """One workflow step: who moved the project from what to what, when and why."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="status_changes")
-    action = models.CharField("操作", max_length=20)
-    from_status = models.CharField("原状态", max_length=20, choices=Status.CHOICES)
-    to_status = models.CharField("新状态", max_length=20, choices=Status.CHOICES)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT)
-    at = models.DateTimeField("时间", auto_now_add=True)
-    reason = models.TextField("意见/原因", blank=True)
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.CHOICES)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.CHOICES)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("意见/原因"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = verbose_name_plural = "状态变更记录"
+        verbose_name = verbose_name_plural = _("状态变更记录")
 
 
 class ProjectCodeSequence(models.Model):
@@ -164,32 +170,32 @@ class ProjectCodeSequence(models.Model):
 
 
 class ClaimKind(models.TextChoices):
-    VISIT = "visit", "实地拜访"
-    MEETING = "meeting", "洽谈会议"
-    LETTER = "letter", "函件往来"
-    AGREEMENT = "agreement", "意向/投资协议"
-    OTHER = "other", "其他"
+    VISIT = "visit", _("实地拜访")
+    MEETING = "meeting", _("洽谈会议")
+    LETTER = "letter", _("函件往来")
+    AGREEMENT = "agreement", _("意向/投资协议")
+    OTHER = "other", _("其他")
 
 
 class FirstContactClaim(models.Model):
     """A unit's evidenced first contact (首谈) with an enterprise: the usual tie-breaker in conflicts."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="claims"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="claims"
     )
     unit = models.ForeignKey(
-        "parks.Unit", verbose_name="首谈单位", on_delete=models.PROTECT, related_name="claims"
+        "parks.Unit", verbose_name=_("首谈单位"), on_delete=models.PROTECT, related_name="claims"
     )
-    contacted_on = models.DateField("首次接洽日期")
-    kind = models.CharField("证明类型", max_length=20, choices=ClaimKind.choices)
-    document = models.FileField("证明材料", upload_to="claims/%Y/%m/", blank=True)
-    note = models.TextField("说明", blank=True)
+    contacted_on = models.DateField(_("首次接洽日期"))
+    kind = models.CharField(_("证明类型"), max_length=20, choices=ClaimKind.choices)
+    document = models.FileField(_("证明材料"), upload_to="claims/%Y/%m/", blank=True)
+    note = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["contacted_on", "created_at", "id"]
-        verbose_name = verbose_name_plural = "首谈登记"
+        verbose_name = verbose_name_plural = _("首谈登记")
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.enterprise} · {self.contacted_on}"
@@ -204,18 +210,18 @@ class Conflict(models.Model):
 
     OPEN, RESOLVED = "open", "resolved"
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="conflicts"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="conflicts"
     )
     park = models.ForeignKey(
-        "parks.Park", verbose_name="园区", on_delete=models.PROTECT, related_name="conflicts"
+        "parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="conflicts"
     )
-    projects = models.ManyToManyField(Project, verbose_name="涉及项目", related_name="conflicts")
+    projects = models.ManyToManyField(Project, verbose_name=_("涉及项目"), related_name="conflicts")
     status = models.CharField(
-        "状态", max_length=10, choices=[(OPEN, "待裁定"), (RESOLVED, "已裁定")], default=OPEN
+        _("状态"), max_length=10, choices=[(OPEN, _("待裁定")), (RESOLVED, _("已裁定"))], default=OPEN
     )
     winner = models.ForeignKey(
         Project,
-        verbose_name="裁定归属项目",
+        verbose_name=_("裁定归属项目"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -223,13 +229,13 @@ class Conflict(models.Model):
     )
     suggested_winner = models.ForeignKey(
         Project,
-        verbose_name="按首谈建议归属",
+        verbose_name=_("按首谈建议归属"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    resolution_reason = models.TextField("裁定理由", blank=True)
+    resolution_reason = models.TextField(_("裁定理由"), blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -238,7 +244,7 @@ class Conflict(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "报备冲突"
+        verbose_name = verbose_name_plural = _("报备冲突")
 
     def __str__(self) -> str:
         return f"{self.enterprise} @ {self.park.short_name}"
@@ -250,21 +256,21 @@ class SharingPolicy(models.Model):
     The measures publish no ratio; the shipped rows are defaults to be confirmed (see MECHANISM.md).
     """
 
-    kind = models.CharField("项目类型", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("项目类型"), max_length=20, choices=Kind.choices)
     relocation_class = models.CharField(
-        "流转类别", max_length=20, choices=RelocationClass.choices, blank=True
+        _("流转类别"), max_length=20, choices=RelocationClass.choices, blank=True
     )
-    effective_from = models.DateField("生效日期")
-    effective_to = models.DateField("失效日期", null=True, blank=True)
-    cooperating_bp = models.PositiveIntegerField("协作地分成（基点）")
-    host_bp = models.PositiveIntegerField("承载地分成（基点）")
-    duration_months = models.PositiveIntegerField("分享期限（月）")
-    note = models.CharField("说明", max_length=200, blank=True)
-    is_default = models.BooleanField("系统默认值（待财政部门确认）", default=True)
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    cooperating_bp = models.PositiveIntegerField(_("协作地分成（基点）"))
+    host_bp = models.PositiveIntegerField(_("承载地分成（基点）"))
+    duration_months = models.PositiveIntegerField(_("分享期限（月）"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    is_default = models.BooleanField(_("系统默认值（待财政部门确认）"), default=True)
 
     class Meta:
         ordering = ["kind", "relocation_class", "-effective_from"]
-        verbose_name = verbose_name_plural = "利益分享默认比例"
+        verbose_name = verbose_name_plural = _("利益分享默认比例")
         constraints = [
             models.CheckConstraint(
                 name="policy_bp_sum", condition=Q(cooperating_bp__lte=10000) & Q(host_bp__lte=10000)
@@ -273,25 +279,30 @@ class SharingPolicy(models.Model):
 
     def __str__(self) -> str:
         label = self.get_relocation_class_display() or self.get_kind_display()
-        return f"{label} {self.cooperating_bp / 100:g}:{self.host_bp / 100:g} 自{self.effective_from}"
+        return gettext("%(label)s %(cooperating)s:%(host)s 自%(since)s") % {
+            "label": label,
+            "cooperating": f"{self.cooperating_bp / 100:g}",
+            "host": f"{self.host_bp / 100:g}",
+            "since": self.effective_from,
+        }
 
 
 class Agreement(models.Model):
     """The sharing agreement fixed at recognition: parties, their basis points, and the months it covers."""
 
     project = models.OneToOneField(
-        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="agreement"
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="agreement"
     )
-    start_month = models.DateField("起始月份", help_text="该月1日")
-    end_month = models.DateField("终止月份", help_text="该月1日（含）")
+    start_month = models.DateField(_("起始月份"), help_text=_("该月1日"))
+    end_month = models.DateField(_("终止月份"), help_text=_("该月1日（含）"))
     policy = models.ForeignKey(
-        SharingPolicy, verbose_name="依据的默认比例", null=True, blank=True, on_delete=models.PROTECT
+        SharingPolicy, verbose_name=_("依据的默认比例"), null=True, blank=True, on_delete=models.PROTECT
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "利益分享协议"
+        verbose_name = verbose_name_plural = _("利益分享协议")
         constraints = [
             models.CheckConstraint(
                 name="agreement_months_ordered", condition=Q(end_month__gte=models.F("start_month"))
@@ -308,7 +319,7 @@ class AgreementParty(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
     unit = models.ForeignKey("parks.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     park = models.ForeignKey("parks.Park", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    share_bp = models.PositiveIntegerField("分成（基点）")
+    share_bp = models.PositiveIntegerField(_("分成（基点）"))
 
     class Meta:
         ordering = ["id"]
@@ -328,4 +339,6 @@ class AgreementParty(models.Model):
 
     @property
     def party_name(self) -> str:
-        return self.unit.name if self.unit_id else f"{self.park.short_name}（承载地）"
+        return (
+            self.unit.name if self.unit_id else gettext("%(park)s（承载地）") % {"park": self.park.short_name}
+        )

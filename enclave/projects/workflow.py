@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Status:
@@ -22,13 +24,13 @@ class Status:
     CLOSED = "closed"  # 已关闭（冲突裁定）
 
     CHOICES = [
-        (DRAFT, "草稿"),
-        (FILED, "已报备"),
-        (UNDER_REVIEW, "审查中"),
-        (RECOGNISED, "已认定"),
-        (RETURNED, "退回修改"),
-        (REJECTED, "不予认定"),
-        (CLOSED, "已关闭"),
+        (DRAFT, _("草稿")),
+        (FILED, _("已报备")),
+        (UNDER_REVIEW, _("审查中")),
+        (RECOGNISED, _("已认定")),
+        (RETURNED, _("退回修改")),
+        (REJECTED, _("不予认定")),
+        (CLOSED, _("已关闭")),
     ]
     LABELS = dict(CHOICES)
     # A filing that still competes for an enterprise in a park (for conflict detection).
@@ -52,20 +54,20 @@ CITY_SIDE = frozenset({"city_admin", "reviewer"})
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("file", "提交报备", frozenset({Status.DRAFT}), Status.FILED, frozenset({"unit"})),
-        Transition("refile", "修改后重新报备", frozenset({Status.RETURNED}), Status.FILED, frozenset({"unit"})),
-        Transition("start_review", "开始审查", frozenset({Status.FILED}), Status.UNDER_REVIEW, CITY_SIDE | {"park"}),
-        Transition("recognise", "认定", frozenset({Status.UNDER_REVIEW}), Status.RECOGNISED, CITY_SIDE),
+        Transition("file", _("提交报备"), frozenset({Status.DRAFT}), Status.FILED, frozenset({"unit"})),
+        Transition("refile", _("修改后重新报备"), frozenset({Status.RETURNED}), Status.FILED, frozenset({"unit"})),
+        Transition("start_review", _("开始审查"), frozenset({Status.FILED}), Status.UNDER_REVIEW, CITY_SIDE | {"park"}),
+        Transition("recognise", _("认定"), frozenset({Status.UNDER_REVIEW}), Status.RECOGNISED, CITY_SIDE),
         Transition(
-            "return", "退回修改", frozenset({Status.FILED, Status.UNDER_REVIEW}), Status.RETURNED,
+            "return", _("退回修改"), frozenset({Status.FILED, Status.UNDER_REVIEW}), Status.RETURNED,
             CITY_SIDE | {"park"}, needs_reason=True,
         ),
         Transition(
-            "reject", "不予认定", frozenset({Status.FILED, Status.UNDER_REVIEW}), Status.REJECTED, CITY_SIDE,
+            "reject", _("不予认定"), frozenset({Status.FILED, Status.UNDER_REVIEW}), Status.REJECTED, CITY_SIDE,
             needs_reason=True,
         ),
         Transition(
-            "close", "关闭（冲突裁定）", frozenset({Status.DRAFT, Status.FILED, Status.UNDER_REVIEW, Status.RETURNED}),
+            "close", _("关闭（冲突裁定）"), frozenset({Status.DRAFT, Status.FILED, Status.UNDER_REVIEW, Status.RETURNED}),
             Status.CLOSED, frozenset({"city_admin"}), needs_reason=True,
         ),
     ]
@@ -84,13 +86,14 @@ def transition_check(action: str, *, status: str, role: str) -> Transition:
     """The transition for `action` from `status`, or TransitionError saying why not."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionError(f"未知的操作“{action}”")
+        raise TransitionError(gettext("未知的操作“%(action)s”") % {"action": action})
     if role not in transition.roles:
-        raise RoleNotAllowed(f"您的角色无权执行“{transition.label}”")
+        raise RoleNotAllowed(gettext("您的角色无权执行“%(action)s”") % {"action": transition.label})
     if status not in transition.sources:
-        allowed = "、".join(Status.LABELS[s] for s in sorted(transition.sources))
+        allowed = gettext("、").join(str(Status.LABELS[s]) for s in sorted(transition.sources))
         raise TransitionError(
-            f"项目当前状态为“{Status.LABELS.get(status, status)}”，不能执行“{transition.label}”（仅限{allowed}状态）"
+            gettext("项目当前状态为“%(status)s”，不能执行“%(action)s”（仅限%(allowed)s状态）")
+            % {"status": Status.LABELS.get(status, status), "action": transition.label, "allowed": allowed}
         )
     return transition
 

@@ -10,19 +10,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class TaxType(models.Model):
     """A tax type whose county-level part is shared (增值税、企业所得税、个人所得税、其他地方税)."""
 
-    code = models.SlugField("税种代码", max_length=20, unique=True)
-    name = models.CharField("税种名称", max_length=40, unique=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
+    code = models.SlugField(_("税种代码"), max_length=20, unique=True)
+    name = models.CharField(_("税种名称"), max_length=40, unique=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
-        verbose_name = verbose_name_plural = "税种"
+        verbose_name = verbose_name_plural = _("税种")
 
     def __str__(self) -> str:
         return self.name
@@ -34,18 +36,20 @@ class RetentionRate(models.Model):
     Shipped values are defaults to be confirmed with the finance bureau (is_default).
     """
 
-    tax_type = models.ForeignKey(TaxType, verbose_name="税种", on_delete=models.PROTECT, related_name="rates")
-    effective_from = models.DateField("生效月份", help_text="该月1日")
-    effective_to = models.DateField(
-        "失效月份（含）", null=True, blank=True, help_text="该月1日；空表示长期有效"
+    tax_type = models.ForeignKey(
+        TaxType, verbose_name=_("税种"), on_delete=models.PROTECT, related_name="rates"
     )
-    rate_bp = models.PositiveIntegerField("县级留成比例（基点）")
-    note = models.CharField("说明", max_length=200, blank=True)
-    is_default = models.BooleanField("系统默认值（待财政部门确认）", default=True)
+    effective_from = models.DateField(_("生效月份"), help_text=_("该月1日"))
+    effective_to = models.DateField(
+        _("失效月份（含）"), null=True, blank=True, help_text=_("该月1日；空表示长期有效")
+    )
+    rate_bp = models.PositiveIntegerField(_("县级留成比例（基点）"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    is_default = models.BooleanField(_("系统默认值（待财政部门确认）"), default=True)
 
     class Meta:
         ordering = ["tax_type", "-effective_from"]
-        verbose_name = verbose_name_plural = "县级留成比例"
+        verbose_name = verbose_name_plural = _("县级留成比例")
         constraints = [
             models.CheckConstraint(name="rate_bp_range", condition=Q(rate_bp__lte=10000)),
             models.CheckConstraint(
@@ -55,22 +59,26 @@ class RetentionRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tax_type} {self.rate_bp / 100:g}% 自{self.effective_from:%Y-%m}"
+        return gettext("%(tax)s %(rate)s%% 自%(since)s") % {
+            "tax": self.tax_type,
+            "rate": f"{self.rate_bp / 100:g}",
+            "since": f"{self.effective_from:%Y-%m}",
+        }
 
 
 class DataStatus(models.TextChoices):
-    ESTIMATED = "estimated", "预估"
-    CONFIRMED = "confirmed", "已确认"
+    ESTIMATED = "estimated", _("预估")
+    CONFIRMED = "confirmed", _("已确认")
 
 
 INDICATORS = (
     # (field, Chinese name, counted for both places in full?)
-    ("fixed_asset_investment_fen", "固定资产投资", True),
-    ("industrial_output_fen", "规模以上工业产值", True),
-    ("trade_sales_fen", "限额以上商贸业销售额", True),
-    ("services_revenue_fen", "规模以上服务业营业收入", True),
-    ("out_of_province_funds_fen", "省外产业到位资金", False),
-    ("foreign_capital_fen", "实际利用外资", False),
+    ("fixed_asset_investment_fen", _("固定资产投资"), True),
+    ("industrial_output_fen", _("规模以上工业产值"), True),
+    ("trade_sales_fen", _("限额以上商贸业销售额"), True),
+    ("services_revenue_fen", _("规模以上服务业营业收入"), True),
+    ("out_of_province_funds_fen", _("省外产业到位资金"), False),
+    ("foreign_capital_fen", _("实际利用外资"), False),
 )
 
 
@@ -78,21 +86,21 @@ class MonthlyReport(models.Model):
     """One recognised project's month: taxes paid in the host park, rebates, indicators (月度报表)."""
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="monthly_reports"
+        "projects.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="monthly_reports"
     )
-    month = models.DateField("月份", help_text="该月1日")
-    rebates_fen = models.BigIntegerField("优惠政策返还（分）", default=0)
-    fixed_asset_investment_fen = models.BigIntegerField("固定资产投资（分）", default=0)
-    industrial_output_fen = models.BigIntegerField("规模以上工业产值（分）", default=0)
-    trade_sales_fen = models.BigIntegerField("限额以上商贸业销售额（分）", default=0)
-    services_revenue_fen = models.BigIntegerField("规模以上服务业营业收入（分）", default=0)
-    out_of_province_funds_fen = models.BigIntegerField("省外产业到位资金（分）", default=0)
-    foreign_capital_fen = models.BigIntegerField("实际利用外资（分）", default=0)
+    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    rebates_fen = models.BigIntegerField(_("优惠政策返还（分）"), default=0)
+    fixed_asset_investment_fen = models.BigIntegerField(_("固定资产投资（分）"), default=0)
+    industrial_output_fen = models.BigIntegerField(_("规模以上工业产值（分）"), default=0)
+    trade_sales_fen = models.BigIntegerField(_("限额以上商贸业销售额（分）"), default=0)
+    services_revenue_fen = models.BigIntegerField(_("规模以上服务业营业收入（分）"), default=0)
+    out_of_province_funds_fen = models.BigIntegerField(_("省外产业到位资金（分）"), default=0)
+    foreign_capital_fen = models.BigIntegerField(_("实际利用外资（分）"), default=0)
     tax_status = models.CharField(
-        "税收数据状态", max_length=10, choices=DataStatus.choices, default=DataStatus.ESTIMATED
+        _("税收数据状态"), max_length=10, choices=DataStatus.choices, default=DataStatus.ESTIMATED
     )
     indicator_status = models.CharField(
-        "指标数据状态", max_length=10, choices=DataStatus.choices, default=DataStatus.ESTIMATED
+        _("指标数据状态"), max_length=10, choices=DataStatus.choices, default=DataStatus.ESTIMATED
     )
     tax_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -108,7 +116,7 @@ class MonthlyReport(models.Model):
 
     class Meta:
         ordering = ["project", "month"]
-        verbose_name = verbose_name_plural = "项目月度报表"
+        verbose_name = verbose_name_plural = _("项目月度报表")
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="one_report_per_project_month"),
             models.CheckConstraint(
@@ -129,8 +137,8 @@ class MonthlyReport(models.Model):
 
 class MonthlyTax(models.Model):
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="taxes")
-    tax_type = models.ForeignKey(TaxType, verbose_name="税种", on_delete=models.PROTECT)
-    paid_fen = models.BigIntegerField("实缴税额（分）")
+    tax_type = models.ForeignKey(TaxType, verbose_name=_("税种"), on_delete=models.PROTECT)
+    paid_fen = models.BigIntegerField(_("实缴税额（分）"))
 
     class Meta:
         ordering = ["tax_type__sort_order"]
@@ -141,47 +149,47 @@ class MonthlyTax(models.Model):
 
 
 class AdjustmentTarget(models.TextChoices):
-    RETAINED = "retained", "县级留成"
-    FIXED_ASSET_INVESTMENT = "fixed_asset_investment_fen", "固定资产投资"
-    INDUSTRIAL_OUTPUT = "industrial_output_fen", "规模以上工业产值"
-    TRADE_SALES = "trade_sales_fen", "限额以上商贸业销售额"
-    SERVICES_REVENUE = "services_revenue_fen", "规模以上服务业营业收入"
-    OUT_OF_PROVINCE_FUNDS = "out_of_province_funds_fen", "省外产业到位资金"
-    FOREIGN_CAPITAL = "foreign_capital_fen", "实际利用外资"
+    RETAINED = "retained", _("县级留成")
+    FIXED_ASSET_INVESTMENT = "fixed_asset_investment_fen", _("固定资产投资")
+    INDUSTRIAL_OUTPUT = "industrial_output_fen", _("规模以上工业产值")
+    TRADE_SALES = "trade_sales_fen", _("限额以上商贸业销售额")
+    SERVICES_REVENUE = "services_revenue_fen", _("规模以上服务业营业收入")
+    OUT_OF_PROVINCE_FUNDS = "out_of_province_funds_fen", _("省外产业到位资金")
+    FOREIGN_CAPITAL = "foreign_capital_fen", _("实际利用外资")
 
 
 class Adjustment(models.Model):
     """A correction of a closed month, settled in an open month, always with its reason (调整)."""
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="+"
+        "projects.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
     )
-    month = models.DateField("计入月份", help_text="结算该调整的开放月份（1日）")
-    concerns_month = models.DateField("更正月份", help_text="被更正的已关闭月份（1日）")
-    target = models.CharField("调整对象", max_length=30, choices=AdjustmentTarget.choices)
-    amount_fen = models.BigIntegerField("调整金额（分，可为负）")
-    reason = models.TextField("原因")
+    month = models.DateField(_("计入月份"), help_text=_("结算该调整的开放月份（1日）"))
+    concerns_month = models.DateField(_("更正月份"), help_text=_("被更正的已关闭月份（1日）"))
+    target = models.CharField(_("调整对象"), max_length=30, choices=AdjustmentTarget.choices)
+    amount_fen = models.BigIntegerField(_("调整金额（分，可为负）"))
+    reason = models.TextField(_("原因"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["month", "id"]
-        verbose_name = verbose_name_plural = "调整记录"
+        verbose_name = verbose_name_plural = _("调整记录")
         constraints = [models.CheckConstraint(name="adjustment_has_reason", condition=~Q(reason=""))]
 
 
 class SettlementRun(models.Model):
     """One computation of a period. Same period and same input digest → the same run (idempotent)."""
 
-    period = models.CharField("期间", max_length=10)
-    start_month = models.DateField("起始月份")
-    end_month = models.DateField("终止月份")
-    input_digest = models.CharField("输入摘要（SM3）", max_length=64)
-    output_digest = models.CharField("结果摘要（SM3）", max_length=64)
-    engine_version = models.CharField("引擎版本", max_length=20)
-    rules_digest = models.CharField("规则摘要（SM3）", max_length=64)
-    retained_fen = models.BigIntegerField("县级留成合计（分）")
-    months_recomputed = models.PositiveIntegerField("重算月份数", default=0)
+    period = models.CharField(_("期间"), max_length=10)
+    start_month = models.DateField(_("起始月份"))
+    end_month = models.DateField(_("终止月份"))
+    input_digest = models.CharField(_("输入摘要（SM3）"), max_length=64)
+    output_digest = models.CharField(_("结果摘要（SM3）"), max_length=64)
+    engine_version = models.CharField(_("引擎版本"), max_length=20)
+    rules_digest = models.CharField(_("规则摘要（SM3）"), max_length=64)
+    retained_fen = models.BigIntegerField(_("县级留成合计（分）"))
+    months_recomputed = models.PositiveIntegerField(_("重算月份数"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -189,7 +197,7 @@ class SettlementRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "结算运行"
+        verbose_name = verbose_name_plural = _("结算运行")
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "input_digest", "rules_digest", "engine_version"], name="run_once"
@@ -222,7 +230,7 @@ class ClosedMonth(models.Model):
 
     class Meta:
         ordering = ["month"]
-        verbose_name = verbose_name_plural = "已关账月份"
+        verbose_name = verbose_name_plural = _("已关账月份")
 
 
 class SettlementLine(models.Model):
@@ -231,7 +239,7 @@ class SettlementLine(models.Model):
     run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="lines")
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="settlement_lines")
     month = models.DateField()
-    county_parts = models.JSONField(help_text="{税种代码: 县级部分（分）}")
+    county_parts = models.JSONField(help_text=_("{税种代码: 县级部分（分）}"))
     rebates_fen = models.BigIntegerField()
     adjustments_fen = models.BigIntegerField()
     retained_fen = models.BigIntegerField()
