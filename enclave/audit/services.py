@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import translation
 
 from enclave.audit import context
 from enclave.audit.models import Event, Verb
@@ -70,10 +72,13 @@ def event_record(
     """Append one audit row. Call inside the transaction of the change it records."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    if target is not None:
-        object_type = object_type or target._meta.label_lower
-        object_id = object_id or str(target.pk)
-        object_repr = object_repr or str(target)[:200]
+    # Snapshots are written in the default language (Chinese), whatever the language of the page used.
+    with translation.override(settings.LANGUAGE_CODE):
+        actor_scope = user.display_scope if user else ""
+        if target is not None:
+            object_type = object_type or target._meta.label_lower
+            object_id = object_id or str(target.pk)
+            object_repr = object_repr or str(target)[:200]
     for blob in (before, after):
         if blob:
             for key in list(blob):
@@ -82,7 +87,7 @@ def event_record(
     return Event.objects.create(
         actor=user,
         actor_role=getattr(user, "role", "") if user else "",
-        actor_scope=(user.display_scope if user else "")[:40],
+        actor_scope=actor_scope[:40],
         verb=str(verb),
         object_type=object_type,
         object_id=object_id,

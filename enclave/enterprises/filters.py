@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from enclave.enterprises.models import Enterprise, OriginKind
 from enclave.parks.models import Industry
@@ -69,11 +70,11 @@ class EnterpriseFilter:
         parts: list[str] = []
         if self.section:
             section = Industry.objects.filter(code=self.section).first()
-            parts.append(f"行业门类：{section if section else self.section}")
+            parts.append(_("行业门类：%(value)s") % {"value": section if section else self.section})
         if self.origin_kind:
-            parts.append(f"来源地类型：{OriginKind(self.origin_kind).label}")
+            parts.append(_("来源地类型：%(value)s") % {"value": OriginKind(self.origin_kind).label})
         if self.origin:
-            parts.append(f"来源地：{self.origin}")
+            parts.append(_("来源地：%(value)s") % {"value": self.origin})
         if self.q:
-            parts.append(f"搜索：{self.q}")
-        return "；".join(parts) if parts else "全部企业"
+            parts.append(_("搜索：%(value)s") % {"value": self.q})
+        return _("；").join(parts) if parts else _("全部企业")

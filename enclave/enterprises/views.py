@@ -34,6 +34,7 @@ from enclave.enterprises.queries import (
     enterprises_full_access,
     enterprises_visible_to,
 )
+from enclave.i18n import chinese_documents
 from enclave.projects.queries import claims_visible_to, projects_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,6 +114,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@chinese_documents()
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """Every filtered row (not only the page shown) as .xlsx; the export itself is audited."""
     enterprise_filter, enterprises = _library_queryset(request)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from enclave.jobs.models import Job
 
@@ -23,7 +24,7 @@ Work = Callable[[Any, dict[str, Any], Progress], dict[str, Any]]
 _REGISTRY: dict[str, tuple[str, Work]] = {}
 
 
-def job_kind(name: str, label: str) -> Callable[[Work], Work]:
+def job_kind(name: str, label: Any) -> Callable[[Work], Work]:
     """Register a function as the body of a job kind (called with actor, params, progress)."""
 
     def register(work: Work) -> Work:
@@ -34,14 +35,16 @@ def job_kind(name: str, label: str) -> Callable[[Work], Work]:
 
 
 def kind_label(name: str) -> str:
-    return _REGISTRY.get(name, (name, None))[0]
+    return str(_REGISTRY.get(name, (name, None))[0])
 
 
 def job_start(*, actor: Any, kind: str, params: dict[str, Any]) -> Job:
     """Queue a job for the background worker."""
     if kind not in _REGISTRY:
         raise ValueError(f"unknown job kind {kind!r}")
-    job = Job.objects.create(kind=kind, params=params, created_by=actor, stage="排队等待后台处理")
+    job = Job.objects.create(
+        kind=kind, params=params, created_by=actor, stage=gettext_noop("排队等待后台处理")
+    )
     from enclave.jobs.tasks import job_run
 
     transaction.on_commit(lambda: job_run.enqueue(job.pk))
@@ -53,7 +56,9 @@ def job_execute(job_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
     if job.status != Job.QUEUED:
         return
-    Job.objects.filter(pk=job.pk).update(status=Job.RUNNING, started_at=timezone.now(), stage="开始")
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.RUNNING, started_at=timezone.now(), stage=gettext_noop("开始")
+    )
     last = [0.0]
 
     def progress(done: int, total: int, stage: str) -> None:
@@ -68,7 +73,7 @@ def job_execute(job_id: int) -> None:
     except (ValidationError, PermissionDenied, ValueError) as exc:
         message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         Job.objects.filter(pk=job.pk).update(
-            status=Job.FAILED, error=message, finished_at=timezone.now(), stage="失败"
+            status=Job.FAILED, error=message, finished_at=timezone.now(), stage=gettext_noop("失败")
         )
         return
     except Exception as exc:  # the worker must record every failure for the page, then keep serving
@@ -76,9 +81,14 @@ def job_execute(job_id: int) -> None:
             status=Job.FAILED,
             error=f"内部错误：{type(exc).__name__}",
             finished_at=timezone.now(),
-            stage="失败",
+            stage=gettext_noop("失败"),
         )
         raise
     Job.objects.filter(pk=job.pk).update(
-        status=Job.DONE, result=result, finished_at=timezone.now(), stage="完成", done=1, total=1
+        status=Job.DONE,
+        result=result,
+        finished_at=timezone.now(),
+        stage=gettext_noop("完成"),
+        done=1,
+        total=1,
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from enclave.parks.models import Industry, Park, Unit
 from enclave.projects.models import Kind, Project
@@ -106,26 +107,26 @@ class ProjectFilter:
         parts: list[str] = []
         if self.park:
             park = Park.objects.filter(code=self.park).first()
-            parts.append(f"园区：{park.short_name if park else self.park}")
+            parts.append(_("园区：%(value)s") % {"value": park.short_name if park else self.park})
         if self.unit:
             unit = Unit.objects.filter(code=self.unit).first()
-            parts.append(f"协作地：{unit.name if unit else self.unit}")
+            parts.append(_("协作地：%(value)s") % {"value": unit.name if unit else self.unit})
         if self.status:
-            parts.append(f"状态：{Status.LABELS[self.status]}")
+            parts.append(_("状态：%(value)s") % {"value": Status.LABELS[self.status]})
         if self.kind:
-            parts.append(f"类型：{Kind(self.kind).label}")
+            parts.append(_("类型：%(value)s") % {"value": Kind(self.kind).label})
         if self.industry:
             industry = Industry.objects.filter(code=self.industry).first()
-            parts.append(f"行业：{industry if industry else self.industry}")
+            parts.append(_("行业：%(value)s") % {"value": industry if industry else self.industry})
         if self.origin:
-            parts.append(f"来源地：{self.origin}")
+            parts.append(_("来源地：%(value)s") % {"value": self.origin})
         if self.year is not None:
-            parts.append(f"认定年份：{self.year}")
+            parts.append(_("认定年份：%(value)s") % {"value": self.year})
         if self.quarter is not None:
-            parts.append(f"认定季度：第{self.quarter}季度")
+            parts.append(_("认定季度：第%(value)s季度") % {"value": self.quarter})
         if self.q:
-            parts.append(f"搜索：{self.q}")
-        return "；".join(parts) if parts else "全部项目"
+            parts.append(_("搜索：%(value)s") % {"value": self.q})
+        return _("；").join(parts) if parts else _("全部项目")
 
 
 def project_filter(qs: QuerySet[Project], params: Mapping[str, object]) -> QuerySet[Project]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enclave.enterprises.models import Enterprise
@@ -40,7 +41,8 @@ def industry_choices(*, sections_selectable: bool = False) -> list[tuple[str, An
             (d.code, f"{d.code} {d.name}") for d in sorted(section.divisions.all(), key=lambda d: d.code)
         ]
         if sections_selectable:
-            options.insert(0, (section.code, f"{section.code} {section.name}（整个门类）"))
+            label = gettext("%(code)s %(name)s（整个门类）") % {"code": section.code, "name": section.name}
+            options.insert(0, (section.code, label))
         grouped.append((f"{section.code} {section.name}", options))
     return grouped
 

@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enclave.audit.models import Event
-from enclave.lib.money import format_wan
+from enclave.i18n import joined, wan
 from enclave.parks.models import Unit
 from enclave.projects.models import Project
 
@@ -20,7 +22,7 @@ from enclave.projects.models import Project
 HIDDEN = frozenset({"id", "created_at", "updated_at", "is_sample"})
 EMPTY = "—"
 # Labels for values shown differently from how they are stored.
-LABELS = {"partner_units": "其他协作单位", "planned_investment_fen": "计划总投资"}
+LABELS = {"partner_units": gettext_lazy("其他协作单位"), "planned_investment_fen": gettext_lazy("计划总投资")}
 
 
 class _Names:
@@ -43,7 +45,7 @@ def _fields() -> dict[str, models.Field]:
 
 def _label(key: str, fields: dict[str, models.Field]) -> str:
     if key in LABELS:
-        return LABELS[key]
+        return str(LABELS[key])
     field = fields.get(key)
     return str(field.verbose_name) if field is not None else key
 
@@ -53,11 +55,11 @@ def _display(key: str, value: Any, fields: dict[str, models.Field], names: _Name
         return EMPTY
     if key == "partner_units":
         units = dict(Unit.objects.filter(code__in=value).values_list("code", "name"))
-        return "、".join(units.get(code, code) for code in value)
+        return joined(units.get(code, code) for code in value)
     if key == "planned_investment_fen" and isinstance(value, int):
-        return format_wan(value)
+        return wan(value)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     field = fields.get(key)
     if field is not None and field.is_relation and field.related_model is not None:
         return names.get(field.related_model, value)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.audit.models import Event
-from enclave.lib.money import format_wan, format_yi
+from enclave.i18n import chinese_documents, joined, wan, yi
 from enclave.projects import excel, queries, services
 from enclave.projects.filters import ProjectFilter
 from enclave.projects.forms import (
@@ -71,7 +71,7 @@ def _errors_attach(form: Form, exc: ValidationError, mapping: dict[str, str] | N
 
 
 def _messages_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+    return _("；").join(exc.messages)
 
 
 def _may_take(user: Any, project: Project, action: str) -> bool:
@@ -118,7 +118,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "rows": [(p, p.pk in full_ids) for p in rows],
         "page_obj": page,
         "total_count": totals["count"] or 0,
-        "total_planned": format_yi(int(totals["planned"] or 0)),
+        "total_planned": yi(int(totals["planned"] or 0)),
         "export_query": urlencode(project_filter.as_params()),
         "origins": ORIGINS,
         "may_file": scope_of(request.user).role == Role.UNIT,
@@ -128,6 +128,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@chinese_documents()
 def export(request: HttpRequest) -> HttpResponse:
     """Every row of the filtered library (all pages) as an .xlsx; the export itself is audited."""
     project_filter, projects = _library_queryset(request)
@@ -169,11 +170,12 @@ def _facts(project: Project, *, full: bool) -> list[tuple[str, Any]]:
         "credit_code": (_("统一社会信用代码"), project.enterprise.credit_code),
         "partner_units": (
             meta.get_field("partner_units").verbose_name,
-            "、".join(u.name for u in project.partner_units.all()),
+            joined(u.name for u in project.partner_units.all()),
         ),
         "planned_investment_fen": (
             _("计划总投资"),
-            f"{format_wan(project.planned_investment_fen)}（{format_yi(project.planned_investment_fen)}）",
+            _("%(wan)s（%(yi)s）")
+            % {"wan": wan(project.planned_investment_fen), "yi": yi(project.planned_investment_fen)},
         ),
         "code": (meta.get_field("code").verbose_name, project.display_code),
         "status": (meta.get_field("status").verbose_name, project.status_label),
@@ -187,7 +189,11 @@ def _facts(project: Project, *, full: bool) -> list[tuple[str, Any]]:
             label = field.verbose_name
             value = getattr(project, f"get_{name}_display")() if field.choices else getattr(project, name)
             if name == "industry":
-                value = f"{project.industry.code} {project.industry.name}（{project.industry.section}）"
+                value = _("%(code)s %(name)s（%(section)s）") % {
+                    "code": project.industry.code,
+                    "name": project.industry.name,
+                    "section": project.industry.section,
+                }
         if value in (None, ""):
             continue
         if isinstance(value, dt.datetime):
@@ -398,7 +404,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
 def _parties(project: Project) -> list[tuple[str, str, str]]:
     units = [project.filing_unit, *sorted(project.partner_units.all(), key=lambda u: u.code)]
     parties = [("unit", u.code, u.name) for u in units]
-    parties.append(("park", project.park.code, f"{project.park.short_name}（承载地）"))
+    parties.append(("park", project.park.code, _("%(park)s（承载地）") % {"park": project.park.short_name}))
     return parties
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, MoneyError, parse_fen
 from enclave.projects.models import Project
@@ -18,7 +20,7 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 def parse_month(text: str) -> dt.date:
     match = MONTH_RE.fullmatch((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise forms.ValidationError("月份格式应为 YYYY-MM，如 2024-07")
+        raise forms.ValidationError(_("月份格式应为 YYYY-MM，如 2024-07"))
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -34,16 +36,16 @@ class MoneyField(forms.CharField):
         text = super().clean(value)
         if not text:
             if self.required:
-                raise forms.ValidationError("请填写金额")
+                raise forms.ValidationError(_("请填写金额"))
             return 0
         try:
             fen = parse_fen(text, unit_fen=self.unit_fen)
         except MoneyError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if fen < 0 and not self.allow_negative:
-            raise forms.ValidationError("金额不能为负数；如需冲减，请在已关账后录入带原因的调整记录")
+            raise forms.ValidationError(_("金额不能为负数；如需冲减，请在已关账后录入带原因的调整记录"))
         if abs(fen) > 10**15:
-            raise forms.ValidationError("金额超过上限，请核对单位（元/万元）")
+            raise forms.ValidationError(_("金额超过上限，请核对单位（元/万元）"))
         return fen
 
 
@@ -57,17 +59,21 @@ class MonthField(forms.CharField):
 class ReportForm(forms.Form):
     """One project-month: taxes per type and rebates in 元, indicators in 万元."""
 
-    project_code = forms.CharField(label="项目编号", max_length=20)
-    month = MonthField(label="月份")
-    rebates_fen = MoneyField(label="优惠政策返还（元）")
+    project_code = forms.CharField(label=_("项目编号"), max_length=20)
+    month = MonthField(label=_("月份"))
+    rebates_fen = MoneyField(label=_("优惠政策返还（元）"))
 
     def __init__(self, *args, fixed_project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tax_types = list(TaxType.objects.filter(is_active=True))
         for tax_type in self.tax_types:
-            self.fields[f"tax_{tax_type.code}"] = MoneyField(label=f"{tax_type.name}（元）")
+            self.fields[f"tax_{tax_type.code}"] = MoneyField(
+                label=gettext("%(name)s（元）") % {"name": tax_type.name}
+            )
         for field, name, _both in INDICATORS:
-            self.fields[field] = MoneyField(label=f"{name}（万元）", unit_fen=FEN_PER_WAN)
+            self.fields[field] = MoneyField(
+                label=gettext("%(name)s（万元）") % {"name": name}, unit_fen=FEN_PER_WAN
+            )
         if fixed_project is not None:
             self.fields["project_code"].disabled = True
             self.fields["month"].disabled = True
@@ -76,9 +82,9 @@ class ReportForm(forms.Form):
         code = self.cleaned_data["project_code"].strip().upper()
         project = Project.objects.filter(code=code).first()
         if project is None:
-            raise forms.ValidationError(f"没有编号为“{code}”的项目")
+            raise forms.ValidationError(gettext("没有编号为“%(code)s”的项目") % {"code": code})
         if project.status != Status.RECOGNISED:
-            raise forms.ValidationError(f"项目“{code}”尚未认定，不能填报月度数据")
+            raise forms.ValidationError(gettext("项目“%(code)s”尚未认定，不能填报月度数据") % {"code": code})
         return project
 
     def taxes(self) -> dict[str, int]:
@@ -89,28 +95,30 @@ class ReportForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    project_code = forms.CharField(label="项目编号", max_length=20)
-    concerns_month = MonthField(label="更正的已关账月份")
-    target = forms.ChoiceField(label="调整对象", choices=AdjustmentTarget.choices)
-    amount_fen = MoneyField(label="调整金额（元，冲减填负数）", allow_negative=True, required=True)
-    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
+    project_code = forms.CharField(label=_("项目编号"), max_length=20)
+    concerns_month = MonthField(label=_("更正的已关账月份"))
+    target = forms.ChoiceField(label=_("调整对象"), choices=AdjustmentTarget.choices)
+    amount_fen = MoneyField(label=_("调整金额（元，冲减填负数）"), allow_negative=True, required=True)
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_project_code(self) -> Project:
         code = self.cleaned_data["project_code"].strip().upper()
         project = Project.objects.filter(code=code, status=Status.RECOGNISED).first()
         if project is None:
-            raise forms.ValidationError(f"没有编号为“{code}”的已认定项目")
+            raise forms.ValidationError(gettext("没有编号为“%(code)s”的已认定项目") % {"code": code})
         return project
 
 
 class RateForm(forms.Form):
-    tax_type = forms.ModelChoiceField(label="税种", queryset=TaxType.objects.filter(is_active=True))
-    effective_from = MonthField(label="生效月份")
+    tax_type = forms.ModelChoiceField(label=_("税种"), queryset=TaxType.objects.filter(is_active=True))
+    effective_from = MonthField(label=_("生效月份"))
     effective_to = forms.CharField(
-        label="失效月份（含，可空）", required=False, widget=forms.TextInput(attrs={"type": "month"})
+        label=_("失效月份（含，可空）"), required=False, widget=forms.TextInput(attrs={"type": "month"})
     )
-    rate_percent = forms.DecimalField(label="县级留成比例（%）", min_value=0, max_value=100, decimal_places=2)
-    note = forms.CharField(label="说明", required=False, max_length=200)
+    rate_percent = forms.DecimalField(
+        label=_("县级留成比例（%）"), min_value=0, max_value=100, decimal_places=2
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def clean_effective_to(self) -> dt.date | None:
         text = self.cleaned_data.get("effective_to")
@@ -121,4 +129,4 @@ class RateForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    period = forms.CharField(label="期间", max_length=10, help_text="如 2024-07、2024Q3、2024")
+    period = forms.CharField(label=_("期间"), max_length=10, help_text=_("如 2024-07、2024Q3、2024"))

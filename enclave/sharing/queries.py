@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -52,7 +53,7 @@ def party_for_user_or_403(user: object, code: str) -> Party:
     for party in parties_visible_to(user):
         if party.code == code:
             return party
-    raise PermissionDenied("您无权查看该单位或园区的结算单")
+    raise PermissionDenied(gettext("您无权查看该单位或园区的结算单"))
 
 
 @dataclass(frozen=True)

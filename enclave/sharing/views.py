@@ -12,12 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
+from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.jobs.services import job_start
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
@@ -41,7 +43,7 @@ def _period(request: HttpRequest) -> periods.Period:
     try:
         return periods.parse(text) if text else queries.latest_period()
     except ValueError:
-        messages.error(request, f"无法识别的期间“{text[:20]}”，已显示最近一个季度")
+        messages.error(request, _("无法识别的期间“%(text)s”，已显示最近一个季度") % {"text": text[:20]})
         return queries.latest_period()
 
 
@@ -114,7 +116,7 @@ def periods_months(period: periods.Period) -> list:
 def _start(request: HttpRequest, kind: str) -> HttpResponse:
     """Queue a settlement job and show its progress page; only the city administrator may."""
     if request.user.role != Role.CITY_ADMIN:
-        raise PermissionDenied("只有市级管理员可以运行结算或关账")
+        raise PermissionDenied(_("只有市级管理员可以运行结算或关账"))
     period = request.POST.get("period", "")
     try:
         label = periods.parse(period).label
@@ -147,6 +149,7 @@ STATEMENT_COLUMNS = (
 
 
 @login_required
+@chinese_documents(when=xlsx_requested)
 def statement(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's or park's statement (结算单): each project's retained amount and the party's share."""
     party = queries.party_for_user_or_403(request.user, code)
@@ -175,7 +178,7 @@ def drilldown(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
     period = _period(request)
     lines = queries.line_drilldown(access.project.pk, period)
     if not any(share.party_code == party.code for line in lines for share in line.shares.all()):
-        raise Http404("该项目在此期间与该单位无结算记录")
+        raise Http404(_("该项目在此期间与该单位无结算记录"))
     reports = {
         r.month: r
         for r in MonthlyReport.objects.filter(
@@ -201,6 +204,7 @@ def drilldown(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
 
 
 @login_required
+@chinese_documents(when=xlsx_requested)
 def accounting_table(request: HttpRequest) -> HttpResponse:
     """Double-accounting table (双核算): places count in full, the city counts each project once."""
     period = _period(request)
@@ -242,6 +246,7 @@ REPORT_COLUMNS = (
 
 
 @login_required
+@chinese_documents(when=xlsx_requested)
 def reports(request: HttpRequest) -> HttpResponse:
     """Monthly reports visible to the user, filtered by period, project and data status; paged; exportable."""
     from django.db.models import Q, Sum
@@ -257,7 +262,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             span = periods.parse(period_text)
             qs = qs.filter(month__gte=span.start, month__lte=span.end)
         except ValueError:
-            messages.error(request, f"无法识别的期间“{period_text[:20]}”")
+            messages.error(request, _("无法识别的期间“%(text)s”") % {"text": period_text[:20]})
     q = request.GET.get("q", "").strip()[:60]
     if q:
         qs = qs.filter(Q(project__code__icontains=q) | Q(project__name__icontains=q))
@@ -310,12 +315,14 @@ def _report_form_submit(
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     if request.user.role not in (Role.CITY_ADMIN, Role.PARK):
-        raise PermissionDenied("只有承载园区或市级管理员可以填报月度数据")
+        raise PermissionDenied(_("只有承载园区或市级管理员可以填报月度数据"))
     form = ReportForm(request.POST or None, initial={"project_code": request.GET.get("project", "")})
     if request.method == "POST":
         report = _report_form_submit(request, form, None)
         if report is not None:
-            messages.success(request, f"已保存 {report}（预估值，待财政/统计部门确认）")
+            messages.success(
+                request, _("已保存 %(report)s（预估值，待财政/统计部门确认）") % {"report": report}
+            )
             return redirect("sharing:reports")
     return render(request, "sharing/report_form.html", {"form": form, "report": None})
 
@@ -325,7 +332,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(queries.reports_visible_to(request.user), pk=pk)
     if request.user.role not in (Role.CITY_ADMIN, Role.PARK):
-        raise PermissionDenied("只有承载园区或市级管理员可以修改月度数据")
+        raise PermissionDenied(_("只有承载园区或市级管理员可以修改月度数据"))
     initial = {"project_code": report.project.code, "month": report.month.strftime("%Y-%m")}
     initial.update(
         {f"tax_{t.tax_type.code}": _yuan(t.paid_fen) for t in report.taxes.select_related("tax_type")}
@@ -340,7 +347,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved = _report_form_submit(request, form, report)
         if saved is not None:
-            messages.success(request, f"已更新 {saved}")
+            messages.success(request, _("已更新 %(report)s") % {"report": saved})
             return redirect("sharing:reports")
     return render(request, "sharing/report_form.html", {"form": form, "report": report})
 
@@ -352,9 +359,9 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.report_confirm(actor=request.user, report=report, what=request.POST.get("what", ""))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
     else:
-        messages.success(request, f"已确认 {report}")
+        messages.success(request, _("已确认 %(report)s") % {"report": report})
     return redirect(request.POST.get("next") or reverse("sharing:reports"))
 
 
@@ -363,11 +370,11 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def adjustments(request: HttpRequest) -> HttpResponse:
     """Corrections of closed months (调整记录): list for the city, form for the city administrator."""
     if not scope_of(request.user).is_city:
-        raise PermissionDenied("调整记录仅市级可见")
+        raise PermissionDenied(_("调整记录仅市级可见"))
     form = AdjustmentForm(request.POST or None)
     if request.method == "POST":
         if request.user.role != Role.CITY_ADMIN:
-            raise PermissionDenied("只有市级管理员可以录入调整记录")
+            raise PermissionDenied(_("只有市级管理员可以录入调整记录"))
         if form.is_valid():
             try:
                 adj = services.adjustment_create(
@@ -380,7 +387,7 @@ def adjustments(request: HttpRequest) -> HttpResponse:
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                messages.success(request, f"已录入调整，计入 {adj.month:%Y-%m}")
+                messages.success(request, _("已录入调整，计入 %(month)s") % {"month": f"{adj.month:%Y-%m}"})
                 return redirect("sharing:adjustments")
     page = Paginator(
         Adjustment.objects.select_related("project", "created_by").order_by("-created_at"), 20
@@ -395,7 +402,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST or None)
     if request.method == "POST":
         if request.user.role != Role.CITY_ADMIN:
-            raise PermissionDenied("只有市级管理员可以修改县级留成比例")
+            raise PermissionDenied(_("只有市级管理员可以修改县级留成比例"))
         if form.is_valid():
             try:
                 services.rate_save(
@@ -408,7 +415,7 @@ def rates(request: HttpRequest) -> HttpResponse:
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                messages.success(request, "已添加留成比例")
+                messages.success(request, _("已添加留成比例"))
                 return redirect("sharing:rates")
     return render(
         request,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from enclave.lib.money import format_wan
+from enclave.i18n import wan
 
 register = template.Library()
 
@@ -12,4 +12,4 @@ register = template.Library()
 @register.filter
 def capital_wan(fen: int | None) -> str:
     """Registered capital as officials read it: 50_000_000_00 → '5,000.00万元'."""
-    return "" if fen is None else format_wan(int(fen))
+    return "" if fen is None else wan(int(fen))

@@ -6,21 +6,22 @@ from decimal import Decimal
 
 from django import template
 
-from enclave.lib.money import FEN_PER_WAN, fen_to_decimal, format_wan, format_yi
+from enclave import i18n
+from enclave.lib.money import FEN_PER_WAN, fen_to_decimal
 
 register = template.Library()
 
 
 @register.filter
 def wan(fen: int | None) -> str:
-    """2_920_000_000 → '2,920.00万元'."""
-    return "" if fen is None else format_wan(int(fen))
+    """2_920_000_000 → '2,920.00万元' (English: '2,920.00 × 10k yuan')."""
+    return "" if fen is None else i18n.wan(int(fen))
 
 
 @register.filter
 def yi(fen: int | None) -> str:
-    """129_200_000_000 → '12.92亿元'."""
-    return "" if fen is None else format_yi(int(fen))
+    """129_200_000_000 → '12.92亿元' (English: '12.92 × 100m yuan')."""
+    return "" if fen is None else i18n.yi(int(fen))
 
 
 @register.filter
