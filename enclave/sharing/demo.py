@@ -39,7 +39,8 @@ def _report_values(
     }
     rebates = rng.randint(0, vat // 4)
     building = month_index < 12
-    output = 0 if building else rng.randint(scale * 20, scale * 40)
+    running = month_index >= 3  # production starts a quarter after the agreement, while building goes on
+    output = rng.randint(scale * 20, scale * 40) if running else 0
     values = {
         "rebates_fen": rebates,
         "fixed_asset_investment_fen": (planned // 14) * rng.randint(70, 110) // 100 if building else 0,
