@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -164,6 +166,45 @@ def report_create(request, payload: ReportIn):
         values={f: getattr(payload, f) for f in ["rebates_fen", *INDICATOR_FIELDS]},
     )
     return HttpStatus(201, _report_out(report))
+
+
+class ReportBulkIn(InputSchema):
+    reports: list[ReportIn] = Field(min_length=1, max_length=5000)
+
+
+class ReportBulkOut(Schema):
+    created: int
+
+
+@router.post("/reports/bulk", response=responses(ReportBulkOut, 201))
+def report_bulk_create(request, payload: ReportBulkIn):
+    """Many project-months at once, all or nothing: every problem is reported with its item's index
+    (`reports.3.month`), and nothing is written unless every item is valid."""
+    errors: dict[str, list[str]] = {}
+    visible = {p.code: p for p in projects_visible_to(request.user).filter(
+        code__in=[item.project_code for item in payload.reports])}  # fmt: skip
+    with transaction.atomic():
+        for index, item in enumerate(payload.reports):
+            project = visible.get(item.project_code)
+            if project is None:
+                errors[f"reports.{index}.project_code"] = ["项目不存在"]
+                continue
+            try:
+                with transaction.atomic():
+                    services.report_create(
+                        actor=request.user,
+                        project=project,
+                        month=item.month,
+                        taxes=item.taxes,
+                        values={f: getattr(item, f) for f in ["rebates_fen", *INDICATOR_FIELDS]},
+                    )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    errors.setdefault(f"reports.{index}.{field}", []).extend(messages)
+        if errors:
+            transaction.set_rollback(True)
+            raise ValidationError(errors)
+    return HttpStatus(201, {"created": len(payload.reports)})
 
 
 @router.patch("/reports/{report_id}", response=responses(ReportOut))

@@ -83,3 +83,33 @@ def test_statements_and_reports_stay_within_scope(wuhua, panlong, reviewer, moha
     )
     assert not SettlementRun.objects.exists()
     assert dt.date(2024, 8, 1) == MonthlyReport.objects.get().month
+
+
+def test_bulk_reports_are_all_or_nothing_with_every_error_named(wuhua, reviewer, mohan_user):
+    project = make_recognised(wuhua, reviewer)
+    park = client_for(mohan_user)
+    bad = park.post(
+        "/api/v1/reports/bulk",
+        {"reports": [
+            {"project_code": project.code, "month": "2024-08", "taxes": {"vat": 100}},
+            {"project_code": project.code, "month": "2024-05", "taxes": {"vat": 100}},
+            {"project_code": "NOPE-1", "month": "2024-09", "taxes": {}},
+        ]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["detail"]}
+    assert fields == {"reports.1.month", "reports.2.project_code"}
+    assert not MonthlyReport.objects.exists()
+    good = park.post(
+        "/api/v1/reports/bulk",
+        {
+            "reports": [
+                {"project_code": project.code, "month": f"2024-{m:02d}", "taxes": {"vat": 100}}
+                for m in (7, 8, 9)
+            ]
+        },
+        content_type="application/json",
+    )
+    assert good.status_code == 201 and good.json() == {"created": 3}
+    assert MonthlyReport.objects.count() == 3
