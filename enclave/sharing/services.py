@@ -379,6 +379,41 @@ def settlement_run(*, actor: Any, period: str, progress: Progress | None = None)
     return RunResult(run, created, _totals(run))
 
 
+@dataclass(frozen=True)
+class Verification:
+    period: str
+    input_digest: str
+    output_digest: str
+    run: SettlementRun | None  # the stored run with the same inputs, if any
+
+    @property
+    def matches(self) -> bool:
+        return self.run is not None and self.run.output_digest == self.output_digest
+
+
+def settlement_verify(*, period: str) -> Verification:
+    """Recompute a period from today's data without writing anything, and compare with the stored run.
+
+    A closed period's inputs are frozen, so its run must be found and its output digest reproduced."""
+    try:
+        span = periods.parse(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    inputs = fetch.load(fetch.months_between(span.start, span.end))
+    input_digest, rules_digest = sm3(inputs.canonical()), sm3(inputs.canonical_rules())
+    try:
+        result = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
+    except engine.EngineError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    run = SettlementRun.objects.filter(
+        period=span.label,
+        input_digest=input_digest,
+        rules_digest=rules_digest,
+        engine_version=engine.ENGINE_VERSION,
+    ).first()
+    return Verification(span.label, input_digest, sm3(_canonical_output(result)), run)
+
+
 def _canonical_output(result: engine.Settlement) -> bytes:
     lines = [
         f"{m.project_code}|{m.month.isoformat()}|{m.retained_fen}|"

@@ -37,3 +37,19 @@ def test_settle_refuses_a_bad_period_and_closing_estimates(wuhua, reviewer, moha
     )
     with pytest.raises(CommandError, match="预估"):
         call_command("settle", "2024-08", "--close", stdout=StringIO())
+
+
+def test_verify_reproduces_a_stored_run_and_notices_changed_data(wuhua, reviewer, mohan_user, city_admin):
+    project = make_recognised(wuhua, reviewer)
+    report = services.report_create(
+        actor=mohan_user, project=project, month=dt.date(2024, 8, 1), taxes={"vat": 777_777}, values={}
+    )
+    with pytest.raises(CommandError, match="没有与当前数据"):
+        call_command("settle", "2024Q3", "--verify", stdout=StringIO())
+    call_command("settle", "2024Q3", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("settle", "2024Q3", "--verify", stdout=out)
+    assert "核对一致" in out.getvalue()
+    services.report_update(actor=mohan_user, report=report, taxes={"vat": 1}, values={})
+    with pytest.raises(CommandError, match="数据已变化"):
+        call_command("settle", "2024Q3", "--verify", stdout=StringIO())

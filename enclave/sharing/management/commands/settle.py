@@ -22,10 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--close", action="store_true", help="结算后关账（须税收数据已确认）")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument(
+            "--verify", action="store_true", help="只重算并与已保存的结算核对摘要，不写入任何数据"
+        )
+        parser.add_argument(
             "--as-user", default="", help="以该市级管理员账户的名义运行（默认：第一个市级管理员）"
         )
 
     def handle(self, *args, **options):
+        if options["verify"]:
+            return self._verify(options["period"])
         actor = self._actor(options["as_user"])
         show = not options["json"]
 
@@ -66,6 +71,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {party['code']:<12} {party['name']:<16} {format_yuan(party['share_fen']):>20}"
             )
+
+    def _verify(self, period: str) -> None:
+        try:
+            check = services.settlement_verify(period=period)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
+        if check.run is None:
+            raise CommandError(
+                f"{check.period} 没有与当前数据（输入摘要 {check.input_digest[:12]}）对应的已保存结算：数据已变化或尚未结算"
+            )
+        if not check.matches:
+            raise CommandError(f"{check.period} 重算结果与已保存结算不一致（结算 #{check.run.pk}）")
+        self.stdout.write(
+            f"{check.period} 核对一致：输入摘要 {check.input_digest[:12]}，结果摘要 {check.output_digest[:12]}，结算 #{check.run.pk}"
+        )
 
     def _actor(self, username: str) -> User:
         users = User.objects.filter(role=Role.CITY_ADMIN, is_active=True)
