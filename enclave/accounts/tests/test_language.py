@@ -2,8 +2,9 @@
 
 Chinese (zh-hans) is the default and the message ids are the Chinese texts; English comes from
 enclave/locale/en/LC_MESSAGES/django.po, compiled to django.mo (committed: machines without gettext tools
-cannot compile it). LocaleMiddleware honours, in order, the `django_language` cookie that /i18n/setlang/
-sets and the Accept-Language header.
+cannot compile it). Only the user's choice changes the language: the `django_language` cookie that
+/i18n/setlang/ sets (enclave.accounts.language.ChosenLanguageMiddleware); the browser's Accept-Language is
+not followed.
 """
 
 from __future__ import annotations
@@ -113,13 +114,16 @@ def test_the_language_switch_turns_the_pages_english_and_back(wuhua):
     assert "协作项目库" in page(client, "/projects/")
 
 
-def test_the_accept_language_header_is_honoured_and_the_cookie_wins(wuhua):
+def test_only_the_users_choice_changes_the_language_not_the_browser(wuhua):
+    """enclave.accounts.language.ChosenLanguageMiddleware: the cookie set by the switch decides, the
+    browser's Accept-Language does not."""
     client = signed_in(wuhua)
-    assert (
-        "Cooperation project library" in client.get("/projects/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     assert "协作项目库" in client.get("/projects/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert (
+        "Cooperation project library"
+        in client.get("/projects/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    )
 
 
 def test_the_login_page_in_english():
