@@ -118,7 +118,7 @@ MATRIX: dict[str, Obj | Page] = {
     "api:conflict_resolve": Page(allowed=("city_admin",), post_only=True),
     "api:report_list": Page(),
     "api:report_create": Page(),
-    "api:report_bulk_create": Page(),
+    "api:report_bulk_create": Page(post_only=True),
     "api:report_update": Obj("report", "report_id", ("panlong", "lingang_user")),
     "api:report_confirm": Obj("report", "report_id", ("panlong", "lingang_user")),
     "api:settlement_run": Page(allowed=("city_admin",), post_only=True),
