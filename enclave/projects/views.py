@@ -43,6 +43,7 @@ from enclave.projects.forms import (
 from enclave.projects.history import event_rows
 from enclave.projects.models import Agreement, Conflict, Project
 from enclave.projects.workflow import TRANSITIONS, Status, TransitionError, actions_available
+from enclave.sharing.queries import investment_progress
 
 # Pending work first (not yet recognised, newest filing first), then recognised projects, newest first.
 LIBRARY_ORDER = (F("recognised_on").desc(nulls_first=True), F("filed_on").desc(nulls_first=True), "-id")
@@ -231,6 +232,7 @@ def _detail_context(request: HttpRequest, access: queries.ProjectAccess, **extra
         "may_recognise": _may_take(user, project, "recognise"),
         "timeline": [],
         "events": [],
+        "progress": None,
     }
     if access.full:
         context["timeline"] = [
@@ -241,6 +243,7 @@ def _detail_context(request: HttpRequest, access: queries.ProjectAccess, **extra
             object_type="projects.project", object_id=str(project.pk)
         ).select_related("actor")
         context["events"] = event_rows(events)
+        context["progress"] = investment_progress(project)
     context.update(extra)
     return context
 

@@ -103,3 +103,30 @@ class TestActionButtons:
         body = client_for(auditor).get(detail(project)).content.decode()
         assert "办理记录" in body
         assert reverse("projects:action", args=[project.pk]) not in body
+
+
+class TestInvestmentProgress:
+    def test_the_owner_sees_planned_against_actual_investment_and_the_far_behind_flag(
+        self, wuhua, panlong, reviewer, mohan_user
+    ):
+        import datetime as dt
+
+        from enclave.sharing import services as sharing_services
+
+        project = make_recognised(wuhua, reviewer)  # planned 5000万元, recognised 2024-06-20
+        sharing_services.report_create(
+            actor=mohan_user, project=project, month=dt.date(2024, 7, 1), taxes={},
+            values={"fixed_asset_investment_fen": 500 * 10**6},
+        )  # fmt: skip
+        body = client_for(wuhua).get(detail(project)).content.decode()
+        assert "投资进度" in body and "累计完成固定资产投资" in body
+        assert "500.00万元 (10%)" in body
+        assert "含预估数" in body  # the July report is not yet confirmed
+        assert "投资进度严重滞后于承诺" in body  # years after recognition, only a tenth is built
+        assert f"?q={project.code}" in body
+        # another unit sees public fields only: no progress figures
+        assert "投资进度" not in client_for(panlong).get(detail(project)).content.decode()
+
+    def test_a_project_not_yet_recognised_has_no_progress_block(self, wuhua):
+        body = client_for(wuhua).get(detail(make_filed(wuhua))).content.decode()
+        assert "投资进度" not in body
