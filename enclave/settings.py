@@ -6,6 +6,7 @@ PostgreSQL URL and ENCLAVE_SECRET_KEY. Every variable is listed in the README's 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -33,6 +34,9 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+CHECKOUT_ID = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324 - a name, not security
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """sqlite:///path or postgres://user:pass@host:port/name into Django's DATABASES entry."""
     parsed = urlparse(url)
@@ -54,6 +58,8 @@ def database_from_url(url: str) -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": env_int("ENCLAVE_DB_CONN_MAX_AGE", 0),
+            # One test database per checkout, so test runs of two checkouts on one server do not collide.
+            "TEST": {"NAME": env_str("ENCLAVE_TEST_DB_NAME", f"test_enclave_{CHECKOUT_ID}")},
         }
     raise ValueError(f"ENCLAVE_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
