@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONCE, NONE, SELF
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "enclave.accounts",
@@ -103,6 +106,7 @@ TASKS = {"default": {"BACKEND": env_str("ENCLAVE_TASKS_BACKEND", "django_tasks_d
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "enclave.accounts.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,6 +115,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enclave.audit.middleware.RequestContextMiddleware",
+    "enclave.audit.middleware.ResponseHardeningMiddleware",
 ]
 
 ROOT_URLCONF = "enclave.urls"
@@ -160,6 +165,23 @@ MEDIA_ROOT = Path(env_str("ENCLAVE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 # Evidence documents for first-contact claims (首谈证明): size cap in bytes.
 ENCLAVE_EVIDENCE_MAX_BYTES = env_int("ENCLAVE_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# Content-Security-Policy (django-csp): scripts only from Enclave's own static files and only with the
+# request's nonce, no inline script or style, no plugins, no <base>, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENCLAVE_SECURE_COOKIES", PRODUCTION)
