@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "enclave.enterprises",
     "enclave.projects",
     "enclave.sharing",
+    "enclave.assessment",
     "enclave.jobs",
 ]
 
