@@ -75,6 +75,12 @@ SECRET_KEY = env_str("ENCLAVE_SECRET_KEY", "")
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("ENCLAVE_SECRET_KEY must be set to at least 50 characters in production")
 SECRET_KEY = SECRET_KEY or "insecure-local-key-for-demo-and-tests-only-never-in-production-0123456789"
+# Key of the audit trail's HMAC-SM3 chain: not the SECRET_KEY, so a leaked settings key or database dump
+# does not let anyone re-seal an edited trail. Rotation: see SECURITY.md.
+ENCLAVE_AUDIT_KEY = env_str("ENCLAVE_AUDIT_KEY", "")
+if PRODUCTION and (len(ENCLAVE_AUDIT_KEY) < 32 or ENCLAVE_AUDIT_KEY == SECRET_KEY):
+    raise RuntimeError("ENCLAVE_AUDIT_KEY must be set to at least 32 characters, different from the secret key")
+ENCLAVE_AUDIT_KEY = ENCLAVE_AUDIT_KEY or "insecure-demo-audit-chain-key-never-in-production"
 ALLOWED_HOSTS = env_list("ENCLAVE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -198,6 +204,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 # Header of the trusted reverse proxy that carries the client address (e.g. HTTP_X_FORWARDED_FOR); empty: none.
 ENCLAVE_TRUSTED_PROXY_HEADER = env_str("ENCLAVE_TRUSTED_PROXY_HEADER", "")
+# Audit rows stay online at least this many days (never under 180: purge_audit refuses younger rows).
+ENCLAVE_AUDIT_RETENTION_DAYS = max(180, env_int("ENCLAVE_AUDIT_RETENTION_DAYS", 180))
 
 # Pages of every list (分页).
 ENCLAVE_PAGE_SIZE = env_int("ENCLAVE_PAGE_SIZE", 20)

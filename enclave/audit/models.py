@@ -1,13 +1,15 @@
 """The append-only audit trail. Rows are written by services in the same transaction as the change.
 
 The database refuses UPDATE and DELETE on this table (triggers in migration 0002), so a row once
-written stays as written.
+written stays as written; and each row carries an HMAC-SM3 chained to the row before (chain.py), so even
+an edit made with the triggers off is found by `manage.py verify_audit_chain`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,10 +27,11 @@ class Verb(models.TextChoices):
     LOGOUT = "logout", _("退出")
     DENIED = "denied", _("越权访问被拒绝")
     EXPORT = "export", _("数据导出")
+    PURGE = "purge", _("审计日志清理")
 
 
 class Event(models.Model):
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -44,6 +47,8 @@ class Event(models.Model):
     success = models.BooleanField(_("成功"), default=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     request_id = models.CharField(_("请求ID"), max_length=36, blank=True)
+    prev_mac = models.CharField(_("前一条校验值"), max_length=64, blank=True, editable=False)
+    mac = models.CharField(_("校验值（HMAC-SM3）"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -52,3 +57,21 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Append only: a new row is sealed into the chain under the chain lock; an existing row is
+        never saved again (the database would refuse it anyway)."""
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        from enclave.audit import chain
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            chain.lock(using)
+            self.at = self.at or timezone.now()
+            self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
+            last = Event.objects.using(using).order_by("-id").values_list("mac", flat=True).first()
+            self.prev_mac = last or chain.GENESIS
+            values = {name: getattr(self, name) for name in chain.CHAINED_FIELDS}
+            self.mac = chain.mac(chain.canonical(values), self.prev_mac)
+            super().save(*args, **kwargs)

@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
-from django.utils import translation
+from django.utils import timezone, translation
 
-from enclave.audit import context
+from enclave.audit import chain, context
 from enclave.audit.models import Event, Verb
 
 # Fields never copied into an audit row, whatever the model.
@@ -99,3 +100,65 @@ def event_record(
         ip=ctx.ip,
         request_id=ctx.request_id,
     )
+
+
+# ---------------------------------------------------------------- retention and the chain
+
+SECURITY_ADMIN_ROLE = "security_admin"  # 安全管理员 (三权分立)
+
+
+def retention_floor(today: dt.date | None = None) -> dt.date:
+    """The earliest date a purge may reach: rows of the last ENCLAVE_AUDIT_RETENTION_DAYS (never under
+    180, 等保 level 3) always stay."""
+    days = max(180, getattr(settings, "ENCLAVE_AUDIT_RETENTION_DAYS", 180))
+    return (today or timezone.localdate()) - dt.timedelta(days=days)
+
+
+def audit_purge(*, actor: Any, before: dt.date) -> int:
+    """Delete audit rows older than `before` (清理过期审计记录), by the security administrator only, never
+    reaching into the retention period, and leave a purge row that anchors the chain where it now starts."""
+    if getattr(actor, "role", None) != SECURITY_ADMIN_ROLE:
+        raise PermissionDenied("只有安全管理员可以清理审计日志")
+    floor = retention_floor()
+    if before > floor:
+        raise ValidationError({"before": f"审计日志至少保留180天：只能清理 {floor:%Y-%m-%d} 之前的记录"})
+    cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=timezone.get_current_timezone())
+    with transaction.atomic():
+        chain.lock(Event.objects.db)
+        doomed = Event.objects.filter(at__lt=cutoff)
+        last = doomed.order_by("-id").values("id", "mac").first()
+        count = doomed.count()
+        if count:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL enclave.audit_purge = 'on'")
+                else:
+                    cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
+                cursor.execute("DELETE FROM audit_event WHERE at < %s", [cutoff])
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL enclave.audit_purge = 'off'")
+                else:
+                    cursor.execute("DELETE FROM audit_purge_permit")
+        event_record(
+            actor=actor,
+            verb=Verb.PURGE,
+            object_type="audit.event",
+            object_repr=f"{before:%Y-%m-%d} 之前的审计记录",
+            after={
+                "before": before.isoformat(),
+                "deleted": count,
+                "anchor_id": last["id"] if last else None,
+                "anchor_mac": last["mac"] if last else None,
+            },
+        )
+    return count
+
+
+def chain_verify() -> chain.Report:
+    """Check the whole trail. A purge's recorded anchor is where a trail may legitimately begin."""
+    anchors = {
+        a
+        for a in Event.objects.filter(verb=Verb.PURGE).values_list("after__anchor_mac", flat=True)
+        if isinstance(a, str)
+    }
+    return chain.verify(chain.rows_in_order(Event.objects.all()), anchors)

@@ -174,7 +174,8 @@ print(json.dumps({k: getattr(settings, k) for k in (
 
 def _production_env(**extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENCLAVE_")}
-    env.update(DJANGO_SETTINGS_MODULE="enclave.settings", ENCLAVE_PRODUCTION="1", ENCLAVE_DEBUG="1", **extra)
+    env.update(DJANGO_SETTINGS_MODULE="enclave.settings", ENCLAVE_PRODUCTION="1", ENCLAVE_DEBUG="1")
+    env.update(ENCLAVE_AUDIT_KEY="a-throw-away-audit-chain-key-of-forty-characters", **extra)
     return env
 
 
@@ -206,6 +207,15 @@ class TestProductionSettings:
             cwd=settings.BASE_DIR, capture_output=True, text=True,
         )  # fmt: skip
         assert out.returncode != 0 and "ENCLAVE_SECRET_KEY" in out.stderr
+
+    def test_production_refuses_to_start_without_its_own_audit_key(self):
+        for audit_key in ("", "short", self.KEY):  # missing, too short, the same as the secret key
+            out = subprocess.run(
+                [sys.executable, "-c", PRODUCTION_PROBE],
+                env=_production_env(ENCLAVE_SECRET_KEY=self.KEY, ENCLAVE_AUDIT_KEY=audit_key),
+                cwd=settings.BASE_DIR, capture_output=True, text=True,
+            )  # fmt: skip
+            assert out.returncode != 0 and "ENCLAVE_AUDIT_KEY" in out.stderr, audit_key
 
     def test_deploy_check_passes_with_production_settings(self):
         out = subprocess.run(

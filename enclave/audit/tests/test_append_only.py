@@ -59,3 +59,92 @@ class TestAppendOnly:
         assert event.before == {"name": "轻纺出口加工项目"} and event.after == {"name": "新名称"}
         login = event_record(actor=wuhua, verb=Verb.LOGIN, target=wuhua)
         assert "password" not in str(login.after) and "pbkdf2" not in str(Event.objects.values_list()).lower()
+
+
+def _aged(wuhua, days: int) -> Event:
+    """A row written `days` ago (sealed into the chain like any other)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    event = Event(actor=wuhua, verb=Verb.UPDATE, object_type="x", object_id="old",
+                  at=timezone.now() - dt.timedelta(days=days))  # fmt: skip
+    event.save()
+    return event
+
+
+class TestPurge:
+    """Check 19: the only way out is an audited purge by the security administrator of rows > 180 days."""
+
+    def _security_admin(self, user):
+        user.role = "security_admin"  # in memory: the role itself comes with the accounts work
+        return user
+
+    def test_nobody_but_the_security_admin_may_purge(self, city_admin, auditor):
+        import datetime as dt
+
+        from django.core.exceptions import PermissionDenied
+
+        from enclave.audit.services import audit_purge
+
+        for user in (city_admin, auditor):
+            with pytest.raises(PermissionDenied):
+                audit_purge(actor=user, before=dt.date(2000, 1, 1))
+
+    def test_a_purge_cannot_reach_into_the_last_180_days(self, reviewer):
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        from enclave.audit.services import audit_purge
+
+        with pytest.raises(ValidationError, match="180"):
+            audit_purge(actor=self._security_admin(reviewer), before=timezone.localdate())
+
+    def test_the_database_keeps_young_rows_even_on_the_purge_path(self, wuhua):
+        young = _aged(wuhua, 100)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enclave.audit_purge = 'on'")
+            else:
+                cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
+            cursor.execute("DELETE FROM audit_event WHERE id = %s", [young.pk])
+        assert Event.objects.filter(pk=young.pk).exists()
+
+    def test_an_old_row_is_purged_audited_and_the_chain_still_verifies(self, wuhua, reviewer):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from enclave.audit.services import audit_purge, chain_verify
+
+        old = [_aged(wuhua, 400), _aged(wuhua, 390)]
+        young = _aged(wuhua, 10)
+        before = timezone.localdate() - dt.timedelta(days=200)
+        assert audit_purge(actor=self._security_admin(reviewer), before=before) == 2
+        assert not Event.objects.filter(pk__in=[e.pk for e in old]).exists()
+        assert Event.objects.filter(pk=young.pk).exists()
+        purge = Event.objects.get(verb=Verb.PURGE)
+        assert purge.actor == reviewer and purge.actor_role == "security_admin"
+        assert purge.after["deleted"] == 2 and purge.after["anchor_mac"] == old[-1].mac
+        assert chain_verify().ok
+
+    def test_the_purge_command_refuses_others(self, city_admin):
+        from django.core.management import CommandError, call_command
+
+        with pytest.raises(CommandError, match="安全管理员"):
+            call_command("purge_audit", "--before", "2000-01-01", "--actor", city_admin.username)
+
+
+def test_no_admin_page_edits_or_deletes_audit_rows(city_admin, wuhua):
+    from django.test import Client
+    from django.urls import reverse
+
+    row = _row(wuhua)
+    client = Client()
+    client.force_login(city_admin)
+    change = client.post(reverse("admin:audit_event_change", args=[row.pk]), {"reason": "x"})
+    delete = client.post(reverse("admin:audit_event_delete", args=[row.pk]), {"post": "yes"})
+    assert change.status_code in (403, 302) and delete.status_code in (403, 302)
+    assert Event.objects.get(pk=row.pk).reason == ""
+    page = client.get(reverse("admin:audit_event_change", args=[row.pk])).content.decode()
+    assert 'name="_save"' not in page and "deletelink" not in page
