@@ -175,7 +175,7 @@ print(json.dumps({k: getattr(settings, k) for k in (
 def _production_env(**extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENCLAVE_")}
     env.update(DJANGO_SETTINGS_MODULE="enclave.settings", ENCLAVE_PRODUCTION="1", ENCLAVE_DEBUG="1")
-    env.update(ENCLAVE_AUDIT_KEY="a-throw-away-audit-chain-key-of-forty-characters", **extra)
+    env.update({"ENCLAVE_AUDIT_KEY": "a-throw-away-audit-chain-key-of-forty-characters", **extra})
     return env
 
 
