@@ -93,7 +93,9 @@ def test_every_state_changing_route_refuses_a_request_without_a_token(world):
             if method not in UNSAFE:
                 continue
             response = client.generic(method, url, '{"name": "改名"}', content_type="application/json")
-            assert response.status_code == 403, f"{role} {method} {template} without a token: {response.status_code}"
+            assert response.status_code == 403, (
+                f"{role} {method} {template} without a token: {response.status_code}"
+            )
             assert "CSRF" in response.json()["detail"]
             refused += 1
     anonymous = _csrf_client().post(reverse("accounts:login"), {"username": "wuhua", "password": "x"})
@@ -107,7 +109,9 @@ def test_the_same_requests_with_the_token_are_not_refused_for_csrf(world):
     users, objects, _secrets, recognised = world
     client = _csrf_client(users["wuhua"])
     page = client.get(reverse("projects:library"))
-    token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else client.cookies["csrftoken"].value
+    token = (
+        page.cookies["csrftoken"].value if "csrftoken" in page.cookies else client.cookies["csrftoken"].value
+    )
     response = client.post(
         _page_url("projects:edit", objects, recognised), {"csrfmiddlewaretoken": token, "name": ""}
     )
@@ -128,7 +132,7 @@ def test_a_get_to_a_mutating_route_is_a_405_and_changes_nothing(world):
             response = client.get(_page_url(name, objects, recognised))
             assert response.status_code == 405, f"{role} GET {name}: {response.status_code}"
         by_template: dict[str, set[str]] = {}
-        for method, url, template in _api_operations(objects, recognised):
+        for method, url, _template in _api_operations(objects, recognised):
             by_template.setdefault(url, set()).add(method)
         for url, methods in by_template.items():
             if "GET" not in methods:
