@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "enclave.sharing",
     "enclave.assessment",
     "enclave.jobs",
+    "enclave.excel",
 ]
 
 # Long jobs (settlements, imports) run in the background through django-tasks; its database backend needs
@@ -215,6 +216,16 @@ ENCLAVE_BUILD_OUT_MONTHS = env_int("ENCLAVE_BUILD_OUT_MONTHS", 24)
 ENCLAVE_BEHIND_GRACE_MONTHS = env_int("ENCLAVE_BEHIND_GRACE_MONTHS", 6)
 # Upper bound for any single amount in fen: 10^15 fen = 1000亿元 (absurd beyond).
 ENCLAVE_MAX_AMOUNT_FEN = 10**15
+# Excel import (等保 upload controls): size, rows, and the ZIP container's member count, declared unpacked
+# size and per-member compression ratio, all checked before anything is unpacked. Files above
+# ENCLAVE_IMPORT_BACKGROUND_BYTES are imported by the background worker with a progress bar.
+ENCLAVE_IMPORT_MAX_BYTES = env_int("ENCLAVE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+ENCLAVE_IMPORT_MAX_ROWS = env_int("ENCLAVE_IMPORT_MAX_ROWS", 50_000)
+ENCLAVE_IMPORT_MAX_MEMBERS = env_int("ENCLAVE_IMPORT_MAX_MEMBERS", 500)
+ENCLAVE_IMPORT_MAX_UNPACKED_BYTES = env_int("ENCLAVE_IMPORT_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+ENCLAVE_IMPORT_MAX_RATIO = env_int("ENCLAVE_IMPORT_MAX_RATIO", 300)
+ENCLAVE_IMPORT_BACKGROUND_BYTES = env_int("ENCLAVE_IMPORT_BACKGROUND_BYTES", 256 * 1024)
+ENCLAVE_IMPORT_DIR = Path(env_str("ENCLAVE_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
 
 LOGGING = {
     "version": 1,

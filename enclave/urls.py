@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/", include("enclave.projects.urls")),
     path("sharing/", include("enclave.sharing.urls")),
     path("jobs/", include("enclave.jobs.urls")),
+    path("excel/", include("enclave.excel.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

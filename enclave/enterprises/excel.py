@@ -1,39 +1,38 @@
-"""Excel export of the enterprise library (adapter only: the caller chooses the rows, this writes them).
+"""Excel adapter of the enterprise library: the export's rows and the import kind (企业信息导入).
 
-Chinese headers, a title row saying which filter and when (北京时间), registered capital in 万元 as a real
-number so officials can sum and sort straight away. Text is always written as text: a name starting with
-“=” stays a name and never becomes a formula.
+Which rows is the caller's scoped query; the format is enclave/excel's house style. The import reads the
+same columns the export writes (extra columns such as 行业门类 or 登记单位 are ignored), keyed by the unified
+social credit code, and writes through enterprises.services like the form does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from enclave.enterprises.models import Enterprise
-from enclave.lib.money import FEN_PER_WAN, fen_to_decimal
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-TITLE_ROW, HEADER_ROW = 1, 2
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: int
-    number_format: str = ""
-
+from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
+from enclave.enterprises import services
+from enclave.enterprises.models import Enterprise, OriginKind
+from enclave.excel import cells
+from enclave.excel.export import (
+    MONEY,
+    TEXT,
+    Column,
+    export_filename,
+    export_title,
+    wan,
+    workbook_build,
+    workbook_bytes,
+)
+from enclave.excel.kinds import Field, ImportKind, Outcome, kind_register
+from enclave.excel.lookups import Lookups, industry_options
+from enclave.lib.codes import PROVINCES, CodeError, normalise_uscc
+from enclave.lib.money import FEN_PER_WAN
 
 COLUMNS = (
     Column("企业名称", 34),
@@ -42,17 +41,12 @@ COLUMNS = (
     Column("所属行业", 28),
     Column("来源地类型", 12),
     Column("来源地", 14),
-    Column("注册资本（万元）", 16, "#,##0.00"),
+    Column("注册资本（万元）", 16, MONEY),
     Column("注册地址", 36),
     Column("联系人", 10),
     Column("登记单位", 16),
     Column("备注", 10),
 )
-
-
-def wan(fen: int) -> Decimal:
-    """Fen to 万元 exactly as a Decimal (never a float); the cell format shows two places."""
-    return fen_to_decimal(fen, FEN_PER_WAN)
 
 
 def enterprise_row(enterprise: Enterprise, *, full: bool) -> list[Any]:
@@ -79,53 +73,94 @@ def enterprise_rows(enterprises: Iterable[Enterprise], *, full_ids: set[int]) ->
         yield enterprise_row(enterprise, full=enterprise.pk in full_ids)
 
 
-def _set(cell: Any, value: Any) -> None:
-    """Write a value; strings are forced to the string type so “=…”, “+…”, “@…” can never run as formulas."""
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
-def workbook_build(*, title: str, rows: Iterable[list[Any]]) -> Workbook:
-    """Title row, frozen bold header row with auto-filter, column widths and number formats."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "企业库"
-    _set(ws.cell(row=TITLE_ROW, column=1), title)
-    ws.cell(row=TITLE_ROW, column=1).font = Font(bold=True, size=12)
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(COLUMNS))
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=index)
-        _set(cell, column.header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    last = HEADER_ROW
-    for last, values in enumerate(rows, start=HEADER_ROW + 1):  # noqa: B007 - `last` is the final row
-        for index, (column, value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
-            cell = ws.cell(row=last, column=index)
-            _set(cell, value)
-            if column.number_format and value is not None:
-                cell.number_format = column.number_format
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
-    return wb
-
-
 def enterprises_xlsx(
     enterprises: Iterable[Enterprise], *, description: str, full_ids: set[int], exported_at: dt.datetime
 ) -> bytes:
     """The library export: exactly the given rows, titled with the filter and the export time."""
-    local = exported_at.astimezone(SHANGHAI)
-    title = f"企业库导出　筛选条件：{description}　导出时间：{local:%Y-%m-%d %H:%M}（北京时间）"
-    wb = workbook_build(title=title, rows=enterprise_rows(enterprises, full_ids=full_ids))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    title = export_title("企业库导出", description=description, exported_at=exported_at)
+    rows = enterprise_rows(enterprises, full_ids=full_ids)
+    return workbook_bytes(workbook_build(title=title, columns=COLUMNS, rows=rows, sheet="企业库"))
 
 
-def export_filename(exported_at: dt.datetime) -> str:
-    return f"企业库-{exported_at.astimezone(SHANGHAI):%Y%m%d-%H%M}.xlsx"
+def export_filename_for(exported_at: dt.datetime) -> str:
+    return export_filename("企业库", exported_at)
+
+
+# ---------------------------------------------------------------- import
+
+
+def _uscc(raw: Any) -> str:
+    try:
+        return normalise_uscc(cells.folded(raw))
+    except CodeError as exc:
+        raise cells.CellError(str(exc)) from exc
+
+
+def _origin_kind(raw: Any) -> str:
+    return cells.choice(raw, dict(OriginKind.choices))
+
+
+def fields() -> tuple[Field, ...]:
+    return (
+        Field("name", "企业名称", required=True, width=34, example="示例：云南滇池示例科技有限公司",
+              note=_("营业执照上的全称")),
+        Field("credit_code", "统一社会信用代码", _uscc, required=True, width=22, number_format=TEXT,
+              example="91530100MA0000001X", note=_("18位，作为企业的唯一标识：已登记的代码按本行内容更新")),
+        Field("industry", "所属行业", cells.text, required=True, width=30, choices=industry_options,
+              example="39 计算机、通信和其他电子设备制造业", note=_("国民经济行业大类，可只填两位代码")),
+        Field("origin_kind", "来源地类型", _origin_kind, required=True, width=14,
+              choices=lambda: [str(label) for _v, label in OriginKind.choices], example="省外"),
+        Field("origin", "来源地", cells.text, required=True, width=14,
+              choices=lambda: [*PROVINCES.values(), "老挝", "泰国", "越南", "缅甸", "新加坡"], example="上海市",
+              note=_("省外企业填省级行政区全称；境外企业填国家或地区")),
+        Field("registered_capital_fen", "注册资本（万元）", money_unit=FEN_PER_WAN, width=16,
+              number_format=MONEY, example=5000, note=_("单位万元；也可写“5000万”“0.5亿元”")),
+        Field("registered_address", "注册地址", cells.text, width=36, example="昆明市五华区示例路1号"),
+        Field("contact_name", "联系人", cells.text, width=12, example="张三"),
+    )  # fmt: skip
+
+
+def _may_import(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.role == Role.UNIT or scope.can_review
+
+
+def _apply(actor: Any, values: dict[str, Any], lookups: Lookups) -> Outcome:
+    data = dict(values)
+    if "industry" in data:
+        try:
+            data["industry"] = lookups.industry(data["industry"])
+        except cells.CellError as exc:
+            raise ValidationError({"industry": str(exc)}) from exc
+    existing = Enterprise.objects.filter(credit_code=data["credit_code"]).first()
+    from enclave.enterprises.queries import enterprises_visible_to
+
+    if existing is None or not enterprises_visible_to(actor).filter(pk=existing.pk).exists():
+        # A code registered out of the user's sight is refused by the service exactly as on the form.
+        services.enterprise_create(actor=actor, data=data)
+        return Outcome.NEW
+    if all(getattr(existing, key) == value for key, value in data.items()):
+        return Outcome.UNCHANGED
+    services.enterprise_update(actor=actor, enterprise=existing, data=data)
+    return Outcome.UPDATED
+
+
+ENTERPRISES = kind_register(
+    ImportKind(
+        name="enterprises",
+        label=_("企业信息"),
+        sheet="企业信息",
+        fields=fields,
+        may_import=_may_import,
+        refusal=_("只有协作地单位、市投资促进局和市发展改革委可以导入企业信息"),
+        prepare=lambda actor: Lookups(),
+        natural_key=lambda values: (values.get("credit_code"),) if values.get("credit_code") else (),
+        apply=_apply,
+        service_fields={"registered_capital_fen": "registered_capital_fen"},
+        instructions=(
+            _(
+                "每行一家企业，以统一社会信用代码识别：企业库中已有该代码时更新该企业（须有修改权限），否则登记为新企业。"
+            ),
+        ),
+    )
+)

@@ -132,7 +132,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=excel.export_filename(now)
+        as_attachment=True, filename=excel.export_filename_for(now)
     )
     return response
 

@@ -145,7 +145,7 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = content_disposition_header(True, excel.export_filename(now))
+    response["Content-Disposition"] = content_disposition_header(True, excel.export_filename_for(now))
     return response
 
 

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,13 +18,14 @@ from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
+from enclave.excel.export import MONEY, Column, xlsx_table
 from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.jobs.services import job_start
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
-from enclave.projects.excel import Column, workbook_build, workbook_bytes
 from enclave.projects.queries import project_for_user_or_404
 from enclave.sharing import accounting, queries, services
+from enclave.sharing import excel as sharing_excel
 from enclave.sharing.forms import AdjustmentForm, RateForm, ReportForm
 from enclave.sharing.models import (
     INDICATORS,
@@ -50,18 +50,7 @@ def _period(request: HttpRequest) -> periods.Period:
 def _xlsx(
     title: str, columns: tuple[Column, ...], rows: list[list], filename: str, sheet: str
 ) -> HttpResponse:
-    stamp = timezone.localtime()
-    wb = workbook_build(
-        title=f"{title}　导出时间：{stamp:%Y-%m-%d %H:%M}（北京时间）",
-        columns=columns,
-        rows=rows,
-        sheet=sheet,
-    )
-    response = HttpResponse(
-        workbook_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}-{stamp:%Y%m%d-%H%M}.xlsx"
-    return response
+    return xlsx_table(what=title, columns=columns, rows=rows, sheet=sheet, stem=filename)
 
 
 def _yuan(fen: int) -> Decimal:
@@ -143,8 +132,8 @@ STATEMENT_COLUMNS = (
     Column("项目编号", 15),
     Column("项目名称", 32),
     Column("结算月数", 10),
-    Column("县级留成（元）", 18, "#,##0.00"),
-    Column("本方分成（元）", 18, "#,##0.00"),
+    Column("县级留成（元）", 18, MONEY),
+    Column("本方分成（元）", 18, MONEY),
 )
 
 
@@ -215,7 +204,7 @@ def accounting_table(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         _export_audit(request, "sharing.accounting", period)
         columns = (Column("单位/园区", 24), Column("类别", 10)) + tuple(
-            Column(f"{n}（万元）", 16, "#,##0.00") for _f, n, _b in fields
+            Column(f"{n}（万元）", 16, MONEY) for _f, n, _b in fields
         )
         data = [
             [p.name, "协作地" if p.kind == "unit" else "承载地", *(_wan(v[f]) for f, _n, _b in fields)]
@@ -236,13 +225,6 @@ def accounting_table(request: HttpRequest) -> HttpResponse:
             "places_sum": table.places_sum if is_city else None,
         },
     )
-
-
-REPORT_COLUMNS = (
-    Column("项目编号", 15), Column("项目名称", 30), Column("园区", 18), Column("月份", 10),
-    Column("实缴税额合计（元）", 18, "#,##0.00"), Column("优惠返还（元）", 16, "#,##0.00"),
-    Column("固定资产投资（万元）", 18, "#,##0.00"), Column("税收数据", 10), Column("指标数据", 10),
-)  # fmt: skip
 
 
 @login_required
@@ -271,11 +253,13 @@ def reports(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(tax_status=status)
     if request.GET.get("format") == "xlsx":
         _export_audit(request, "sharing.reports", periods.Period(None, None, period_text or "全部"))  # type: ignore[arg-type]
-        rows = [[r.project.code, r.project.name, r.project.park.short_name, r.month.strftime("%Y-%m"), _yuan(r.tax_total or 0),
-                 _yuan(r.rebates_fen), _wan(r.fixed_asset_investment_fen), r.get_tax_status_display(),
-                 r.get_indicator_status_display()] for r in qs]  # fmt: skip
+        rows = sharing_excel.report_rows(qs.prefetch_related("taxes"))
         return _xlsx(
-            f"项目月度报表（{period_text or '全部期间'}）", REPORT_COLUMNS, rows, "月度报表", "月度报表"
+            f"项目月度报表（{period_text or '全部期间'}）",
+            sharing_excel.export_columns(),
+            rows,
+            "月度报表",
+            "月度报表",
         )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     role = request.user.role

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enclave.audit.models import Event
 from enclave.conftest import make_draft, make_enterprise, make_filed, make_recognised
+from enclave.excel.models import ImportRun
 from enclave.jobs.services import job_start
 from enclave.parks.models import Unit
 from enclave.projects import services as project_services
@@ -91,6 +92,10 @@ MATRIX: dict[str, Obj | Page] = {
     "sharing:rates": Page(),
     "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
+    "excel:index": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),
+    "excel:template": Page(),  # blank templates, no data
+    "excel:run": Obj("import_run", "pk", (*OTHERS, "mohan_user")),
+    "excel:run_errors": Obj("import_run", "pk", (*OTHERS, "mohan_user")),
     # JSON API: the object routes share one URL pattern per path; the methods are checked below.
     "api:park_list": Page(),
     "api:park_detail": Page(),
@@ -174,13 +179,18 @@ def world(wuhua, panlong, reviewer, city_admin, mohan_user, lingang_user, audito
     )
     sharing_services.settlement_run(actor=city_admin, period="2024Q3")
     job = job_start(actor=wuhua, kind="settle", params={"period": "2024Q3"})
+    import_run = ImportRun.objects.create(
+        kind="enterprises", filename=f"{SECRET_NAME}.xlsx", status=ImportRun.PROBLEMS, created_by=wuhua,
+        problems=[{"sheet": "企业信息", "row": 3, "column": "A", "header": "企业名称", "value": SECRET_NAME,
+                   "reason": "测试"}], problem_count=1, marked=b"PK marked copy",
+    )  # fmt: skip
     users = {
         "city_admin": city_admin, "reviewer": reviewer, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
         "mohan_user": mohan_user, "lingang_user": lingang_user,
     }  # fmt: skip
     objects = {
         "enterprise": enterprise.pk, "draft": draft.pk, "filed": filed.pk, "claim": claim.pk, "report": report.pk,
-        "job": job.pk, "wuhua_party": "530102",
+        "job": job.pk, "wuhua_party": "530102", "import_run": import_run.pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,

@@ -189,7 +189,7 @@ class TestExport:
         assert "attachment" in response["Content-Disposition"]
         rows = workbook_rows(response)
         assert "状态：已报备" in rows[0][0] and "导出时间" in rows[0][0]
-        assert rows[1][0] == "项目编号" and rows[1][8] == "计划总投资（万元）"
+        assert rows[1][0] == "项目编号" and rows[1][9] == "计划总投资（万元）"
         assert sorted(r[1] for r in rows[2:]) == ["导出项目0", "导出项目1", "导出项目2"]
 
     def test_the_title_names_the_filter_and_the_time_in_beijing(self, wuhua):
@@ -205,7 +205,7 @@ class TestExport:
         make_recognised(wuhua, reviewer, name="五华已认定")
         rows = workbook_rows(client_for(panlong).get(EXPORT))
         assert [r[1] for r in rows[2:]] == ["五华已认定"]
-        assert rows[2][11] is None  # filing date is not public
+        assert rows[2][12] is None  # filing date is not public
 
     def test_round_trip_keeps_numbers_dates_and_literal_text(self, wuhua, reviewer):
         hostile = '=HYPERLINK("http://x",A1)'

@@ -1,0 +1,80 @@
+"""Reading cells as officials type them: money, dates, months, choices (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from enclave.excel import cells
+from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN
+
+
+class TestMoney:
+    def test_yuan_text_with_two_places_is_exact_fen(self):
+        assert cells.money("1234.56", unit_fen=FEN_PER_YUAN) == 123456
+
+    def test_finer_than_a_fen_is_refused_not_rounded(self):
+        with pytest.raises(cells.CellError, match="精确到分以下"):
+            cells.money("1234.565", unit_fen=FEN_PER_YUAN)
+        with pytest.raises(cells.CellError, match="精确到分以下"):
+            cells.money(1234.565, unit_fen=FEN_PER_YUAN)
+
+    @pytest.mark.parametrize(
+        ("typed", "fen"),
+        [
+            ("2.92亿元", 29_200_000_000),
+            ("1,234.5万元", 12_345_000_00),
+            ("520万", 5_200_000_00),
+            ("１２３４．５６", 123456),
+            ("　1 234.56 ", 123456),
+            ("￥1,000", 100000),
+        ],
+    )
+    def test_units_separators_and_full_width_forms_are_read(self, typed, fen):
+        assert cells.money(typed, unit_fen=FEN_PER_YUAN) == fen
+
+    def test_a_float_cell_is_read_through_its_fifteen_digit_form(self):
+        assert cells.money(1234.5600000000002, unit_fen=FEN_PER_YUAN) == 123456
+        assert cells.money(0.1 + 0.2, unit_fen=FEN_PER_YUAN) == 30
+        assert cells.money(5000.0, unit_fen=FEN_PER_WAN) == 5_000 * FEN_PER_WAN
+
+    def test_text_that_is_no_amount_is_refused(self):
+        for typed in ("abc", "12元5角", True, dt.date(2024, 1, 1)):
+            with pytest.raises(cells.CellError):
+                cells.money(typed, unit_fen=FEN_PER_YUAN)
+
+
+class TestDates:
+    @pytest.mark.parametrize(
+        "typed",
+        ["2024-07-15", "2024/7/15", "2024年7月15日", "２０２４－０７－１５", "2024.7.15", "20240715", 45488, 45488.0,
+         dt.datetime(2024, 7, 15, 9, 30), "2024-07-15 00:00:00"],  # noqa: DTZ001 - Excel cells are naive
+    )  # fmt: skip
+    def test_every_common_spelling_reads_as_the_same_day(self, typed):
+        assert cells.date(typed) == dt.date(2024, 7, 15)
+
+    def test_impossible_dates_are_refused(self):
+        for typed in ("2024-02-30", "明天", -5, "2024-13-01"):
+            with pytest.raises(cells.CellError):
+                cells.date(typed)
+
+    @pytest.mark.parametrize(
+        "typed", ["2024-07", "2024/7", "2024年7月", "202407", 202407, dt.date(2024, 7, 15), 45488]
+    )
+    def test_months(self, typed):
+        assert cells.month(typed) == dt.date(2024, 7, 1)
+
+
+def test_choices_match_labels_or_values_ignoring_width_and_spaces():
+    options = {"out_of_province": "省外", "abroad": "境外"}
+    assert cells.choice(" 省外 ", options) == "out_of_province"
+    assert cells.choice("ABROAD", options) == "abroad"
+    with pytest.raises(cells.CellError):
+        cells.choice("外星", options)
+
+
+def test_text_keeps_full_width_punctuation_and_trims_full_width_spaces():
+    assert cells.text("\u3000昆明（老挝）公司 ") == "昆明（老挝）公司"
+    assert cells.text(530102.0) == "530102"
+    assert cells.split_list("五华区、盘龙区；官渡区") == ["五华区", "盘龙区", "官渡区"]
