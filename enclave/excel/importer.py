@@ -33,6 +33,7 @@ from enclave.excel import cells
 from enclave.excel.kinds import EXAMPLE_MARK, Field, ImportKind, Outcome
 from enclave.excel.safety import FileRefused, Limits, file_check
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YI, FEN_PER_YUAN
+from enclave.projects.workflow import TransitionError
 
 Progress = Callable[[int, int, str], None]
 HEADER_SEARCH_ROWS = 30
@@ -319,7 +320,7 @@ def _write(
             try:
                 with transaction.atomic():
                     outcome = kind.apply(actor, values, context)
-            except (ValidationError, PermissionDenied) as exc:
+            except (ValidationError, PermissionDenied, TransitionError) as exc:
                 result.problems.extend(_service_problems(sheet, number, row, kind, exc))
                 continue
             if outcome == Outcome.NEW:

@@ -62,7 +62,11 @@ class Lookups:
         return found
 
     def park(self, raw: Any) -> Park:
-        found = self.parks.get(cells.folded(raw).lower())
+        typed = cells.folded(raw).lower()
+        found = self.parks.get(typed)
+        if found is None and typed:  # “磨憨” for 磨憨—磨丁合作区: a part that names exactly one park
+            matches = {p.pk: p for spelling, p in self.parks.items() if typed in spelling}
+            found = next(iter(matches.values())) if len(matches) == 1 else None
         if found is None:
             raise cells.CellError(_("不是重点产业协作园区的名称或代码，请从下拉列表中选择"))
         return found

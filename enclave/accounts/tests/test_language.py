@@ -209,7 +209,7 @@ def test_the_exports_stay_chinese_documents(settled, wuhua):
     client = english(signed_in(wuhua))
     ws = openpyxl.load_workbook(io.BytesIO(client.get("/projects/export.xlsx").content)).active
     assert "协作项目库导出" in ws["A1"].value and ws["A2"].value == "项目编号"
-    assert ws["K3"].value == "已认定"
+    assert ws["L3"].value == "已认定"
     statement = client.get("/sharing/statement/530102/?period=2024Q3&format=xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(statement.content)).active
     assert "利益分享结算单" in ws["A1"].value and ws["A2"].value == "项目编号"
