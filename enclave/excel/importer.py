@@ -353,7 +353,8 @@ def marked_copy(path: str | Path, problems: list[Problem]) -> bytes:
     from enclave.excel.export import sheet_fill
 
     bad = PatternFill("solid", fgColor="FFC7CE")
-    wb = load_workbook(path)
+    with open(path, "rb") as handle:  # a file object: openpyxl would judge a path by its suffix
+        wb = load_workbook(handle)
     by_cell: dict[tuple[str, str], list[str]] = {}
     for p in problems:
         if p.sheet in wb.sheetnames and p.row:
