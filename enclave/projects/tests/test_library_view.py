@@ -220,8 +220,8 @@ class TestExport:
         wb = load_workbook(io.BytesIO(client_for(wuhua).get(EXPORT).content))
         ws = wb.active
         assert ws.freeze_panes == "A3"
-        assert ws.auto_filter.ref == "A2:N3"
-        name, enterprise, amount, recognised = ws["B3"], ws["C3"], ws["I3"], ws["M3"]
+        assert ws.auto_filter.ref == "A2:O3"
+        name, enterprise, amount, recognised = ws["B3"], ws["C3"], ws["J3"], ws["N3"]
         assert name.value == hostile and isinstance(name.value, str) and name.data_type == "s"
         assert enterprise.value.startswith("+") and enterprise.data_type == "s"
         assert isinstance(amount.value, int | float) and not isinstance(amount.value, bool)
