@@ -23,6 +23,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from enclave.api_schemas import field_errors_from_django, field_errors_from_pydantic
+from enclave.assessment.api import router as assessment_router
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 from enclave.enterprises.api import router as enterprises_router
@@ -73,6 +74,7 @@ api.add_router("", parks_router)
 api.add_router("", enterprises_router)
 api.add_router("", projects_router)
 api.add_router("", sharing_router)
+api.add_router("", assessment_router)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("enterprises/", include("enclave.enterprises.urls")),
     path("projects/", include("enclave.projects.urls")),
     path("sharing/", include("enclave.sharing.urls")),
+    path("assessment/", include("enclave.assessment.urls")),
+    path("public/", include("enclave.assessment.public_urls")),
     path("jobs/", include("enclave.jobs.urls")),
     path("excel/", include("enclave.excel.urls")),
     path("api/v1/", api.urls),

@@ -135,7 +135,8 @@ def assessment_run(*, actor: Any, period: str, provisional: bool = False, reason
 
     The period's settlement must be closed, unless the run is provisional (marked so, never publishable).
     Once a period is published, a new run is a correction and needs a reason; the published run is kept.
-    The same inputs and rules give the same unpublished run back (nothing is written twice)."""
+    The same inputs and rules give the same run back (nothing is written twice): the published one, or the
+    latest unpublished one."""
     _require_city_admin(actor, "运行考核")
     span = _parse(period)
     reason = (reason or "").strip()
@@ -144,10 +145,6 @@ def assessment_run(*, actor: Any, period: str, provisional: bool = False, reason
         .filter(period=span.label, status=AssessmentRun.PUBLISHED)
         .first()
     )
-    if published is not None and not reason:
-        raise ValidationError(
-            {"reason": f"{span.label} 的考核结果已发布；如需更正，请填写更正原因，原结果将保留"}
-        )
     inputs, result = compute(span)
     if not inputs.closed and not provisional:
         raise ValidationError(
@@ -157,6 +154,16 @@ def assessment_run(*, actor: Any, period: str, provisional: bool = False, reason
         )
     provisional = provisional and not inputs.closed
     input_digest, rules_digest = sm3(inputs.canonical()), sm3(inputs.canonical_rules())
+    if published is not None and not reason:
+        if (published.input_digest, published.rules_digest, published.scoring_version) == (
+            input_digest, rules_digest, scoring.SCORING_VERSION,
+        ):  # fmt: skip
+            return RunOutcome(published, False)  # nothing changed: the published result stands
+        raise ValidationError(
+            {
+                "reason": f"{span.label} 的考核结果已发布，其后数据或规则有变化；如需更正，请填写更正原因，原结果将保留"
+            }
+        )
     if published is None:
         same = AssessmentRun.objects.filter(
             period=span.label, status=AssessmentRun.DRAFT, input_digest=input_digest, rules_digest=rules_digest,

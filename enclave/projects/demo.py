@@ -54,6 +54,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("city", Role.CITY_ADMIN, full_name="市发展改革委（演示）"),
     DemoUser("reviewer", Role.REVIEWER, full_name="市投资促进局（演示）"),
     DemoUser("auditor", Role.AUDITOR, full_name="审计人员（演示）"),
+    # Bonus-points workflow (enclave/assessment/services.py): city-level accounts in the groups 市考核办 and
+    # 行业主管部门 (see enclave/assessment/demo.py).
+    DemoUser("kaohe", Role.AUDITOR, full_name="市考核办（演示）"),
+    DemoUser("gongxin", Role.AUDITOR, full_name="市工业和信息化局（演示）"),
     DemoUser("mohan", Role.PARK, park="mohan", full_name="磨憨—磨丁合作区管委会（演示）"),
     DemoUser("lingang", Role.PARK, park="lingang", full_name="沪滇临港昆明科技城（演示）"),
     DemoUser("wuhua", Role.UNIT, unit="530102", full_name="五华区（演示）"),
@@ -684,4 +688,7 @@ def demo_build() -> dict[str, str]:
         park_users={"mohan": builder.users["mohan"], "lingang": builder.users["lingang"]},
         city_admin=builder.users["city"],
     )
+    from enclave.assessment.demo import demo_assessment_build
+
+    demo_assessment_build(users=builder.users)
     return {name: password for name, (_, password) in made.items()}

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from enclave.assessment import services as assessment_services
 from enclave.audit.models import Event
 from enclave.conftest import make_draft, make_enterprise, make_filed, make_recognised
 from enclave.excel.models import ImportRun
@@ -129,6 +130,26 @@ MATRIX: dict[str, Obj | Page] = {
     "api:settlement_run": Page(allowed=("city_admin",), post_only=True),
     "api:settlement_close": Page(allowed=("city_admin",), post_only=True),
     "api:statement": Obj("wuhua_party", "party_code", (*OTHERS, "mohan_user"), (403,)),
+    # Assessment: unpublished runs and bonus proposals are the city's; a unit's drill-down is its own.
+    "assessment:index": Page(),
+    "assessment:run_start": Page(allowed=("city_admin",), post_only=True),
+    "assessment:run": Obj("draft_run", "pk", (*OTHERS, "wuhua", "mohan_user")),
+    "assessment:publish": Obj(
+        "draft_run", "pk", (*OTHERS, "wuhua", "mohan_user", "reviewer", "auditor"), (404, 403)
+    ),
+    "assessment:unit": Obj("published_run", "pk", (*OTHERS, "mohan_user")),
+    "assessment:targets": Page(),
+    "assessment:deductions": Page(allowed=CITY),
+    "assessment:bonus": Page(allowed=CITY),
+    "assessment:bonus_draft": Page(allowed=("city_admin",), post_only=True),
+    "assessment:bonus_detail": Obj("proposal", "pk", (*OTHERS, "wuhua", "mohan_user")),
+    "public:results": Page(),  # public by design, also without login (assessment/tests/test_public.py)
+    "api:assessment_run_list": Page(),
+    "api:assessment_run_create": Page(allowed=("city_admin",), post_only=True),
+    "api:assessment_run_detail": Obj("draft_run", "run_id", (*OTHERS, "wuhua", "mohan_user")),
+    "api:assessment_run_publish": Obj(
+        "draft_run", "run_id", (*OTHERS, "wuhua", "mohan_user", "reviewer", "auditor")
+    ),
 }
 # Routes outside the matrix, each with its reason.
 EXEMPT = {
@@ -178,6 +199,11 @@ def world(wuhua, panlong, reviewer, city_admin, mohan_user, lingang_user, audito
         actor=mohan_user, project=recognised, month=dt.date(2024, 8, 1), taxes={"vat": 987_654_32}, values={}
     )
     sharing_services.settlement_run(actor=city_admin, period="2024Q3")
+    sharing_services.settlement_close(actor=city_admin, period="2024Q2")
+    published_run = assessment_services.assessment_run(actor=city_admin, period="2024Q2").run
+    assessment_services.assessment_publish(actor=city_admin, run=published_run)
+    draft_run = assessment_services.assessment_run(actor=city_admin, period="2024Q3", provisional=True).run
+    proposal = assessment_services.bonus_draft(actor=city_admin, year=2024)[0]
     job = job_start(actor=wuhua, kind="settle", params={"period": "2024Q3"})
     import_run = ImportRun.objects.create(
         kind="enterprises", filename=f"{SECRET_NAME}.xlsx", status=ImportRun.PROBLEMS, created_by=wuhua,
@@ -191,6 +217,8 @@ def world(wuhua, panlong, reviewer, city_admin, mohan_user, lingang_user, audito
     objects = {
         "enterprise": enterprise.pk, "draft": draft.pk, "filed": filed.pk, "claim": claim.pk, "report": report.pk,
         "job": job.pk, "wuhua_party": "530102", "import_run": import_run.pk,
+        "published_run": published_run.pk, "draft_run": draft_run.pk,
+        "proposal": proposal.pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,
@@ -208,6 +236,8 @@ def _kwargs(name: str, spec: Obj, objects: dict, recognised: Project) -> dict:
     kwargs = {spec.kwarg: objects[spec.key]}
     if name == "sharing:drilldown":
         kwargs["project_id"] = recognised.pk
+    if name == "assessment:unit":
+        kwargs["code"] = "530102"
     return kwargs
 
 

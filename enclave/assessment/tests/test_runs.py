@@ -142,12 +142,16 @@ class TestPublication:
         assert run.status == "published" and run.published_by == city_admin and run.is_frozen
         with pytest.raises(ValidationError, match="已发布"):
             services.assessment_publish(actor=city_admin, run=run)
-        with pytest.raises(ValidationError, match="更正原因"):
-            services.assessment_run(actor=city_admin, period="2024Q3")
+        same = services.assessment_run(
+            actor=city_admin, period="2024Q3"
+        )  # nothing changed: the published run
+        assert same.run == run and not same.created
         services.deduction_create(
             actor=city_admin, unit=Unit.objects.get(code="530103"), period="2024Q3", kind="veto",
             points_centi=0, reason="发生重大安全生产事故",
         )  # fmt: skip
+        with pytest.raises(ValidationError, match="更正原因"):
+            services.assessment_run(actor=city_admin, period="2024Q3")
         correction = services.assessment_run(
             actor=city_admin, period="2024Q3", reason="补录盘龙区否决事项"
         ).run

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 def _fast_password_hashing():
     """This module checks the demo's real password hashing: keep Django's default hashers."""
 
+
 SAMPLE = "（示例）"
 # (summary arguments, projects, planned investment, enterprises) as the city's reports give them.
 REPORTED = [
@@ -160,12 +161,39 @@ class TestDemoData:
     def test_the_printed_passwords_log_in_and_are_rehashed_at_full_strength(self, demo_output):
         passwords = printed_passwords(demo_output)
         assert set(passwords) == set(User.objects.values_list("username", flat=True))
-        assert len(passwords) == 24
+        assert len(passwords) == 26
         user = authenticate(username="wuhua", password=passwords["wuhua"])
         assert user is not None and user.role == Role.UNIT and user.unit.code == "530102"
         user.refresh_from_db()
         assert user.password.split("$")[1] == str(PBKDF2PasswordHasher.iterations)
         assert authenticate(username="mohan", password=passwords["mohan"]).park.code == "mohan"
+
+    def test_it_assesses_2024_and_its_quarters_with_the_bonus_workflow(self):
+        from enclave.assessment.models import AssessmentRun, BonusProposal, Contribution, UnitResult
+        from enclave.audit.models import Event
+
+        published = set(AssessmentRun.objects.filter(status="published").values_list("period", flat=True))
+        assert published == {"2024Q2", "2024Q3", "2024Q4", "2024"}
+        assert AssessmentRun.objects.get(period="2025Q1").provisional
+        year = AssessmentRun.objects.get(period="2024")
+        results = UnitResult.objects.filter(run=year)
+        assert results.count() == Unit.objects.filter(is_active=True).count()
+        assert sorted(results.values_list("rank", flat=True))[0] == 1
+        wuhua = results.get(unit__code="530102")
+        projects = set(
+            Contribution.objects.filter(indicator__result=wuhua).values_list(
+                "project__filing_unit__code", flat=True
+            )
+        )
+        assert "530102" in projects
+        decided = BonusProposal.objects.filter(year=2024).exclude(status="drafted")
+        assert decided.count() == BonusProposal.objects.filter(year=2024).count() > 0
+        assert decided.filter(status="amended").exclude(decision_reason="").exists()
+        assert wuhua.bonus_centi == BonusProposal.objects.get(year=2024, unit__code="530102").final_centi
+        steps = set(
+            Event.objects.filter(object_type="assessment.bonusproposal").values_list("verb", flat=True)
+        )
+        assert steps == {"create", "update", "transition"}
 
     def test_running_it_again_changes_nothing_and_hides_the_passwords(self, demo_output):
         counts = (Project.objects.count(), Enterprise.objects.count(), User.objects.count())

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from enclave.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("run/", views.run_start, name="run_start"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/publish/", views.run_publish, name="publish"),
+    path("runs/<int:pk>/units/<str:code>/", views.unit_result, name="unit"),
+    path("targets/", views.targets, name="targets"),
+    path("deductions/", views.deductions, name="deductions"),
+    path("bonus/", views.bonus_list, name="bonus"),
+    path("bonus/draft/", views.bonus_draft, name="bonus_draft"),
+    path("bonus/<int:pk>/", views.bonus_detail, name="bonus_detail"),
+]

@@ -1,0 +1,371 @@
+"""Assessment pages: thin views over assessment.queries (reads) and assessment.services (writes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
+from enclave.assessment import excel, fetch, queries, services
+from enclave.assessment.forms import ConfirmForm, DeductionForm, RemarkForm, RunForm
+from enclave.assessment.models import AssessmentRun, BonusRule, ScoringItem, Source, Target
+from enclave.audit.models import Verb
+from enclave.audit.services import event_record
+from enclave.i18n import chinese_documents, xlsx_requested
+from enclave.parks.models import Park, Unit
+
+
+def _errors_attach(form: Form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _require_city(request: HttpRequest) -> None:
+    if not scope_of(request.user).is_city:
+        raise PermissionDenied(_("该页面仅市级用户可见"))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Runs the user may see, newest first, filtered by period; the city administrator starts a run here."""
+    runs = queries.runs_visible_to(request.user)
+    period = request.GET.get("period", "").strip()[:10]
+    if period:
+        runs = runs.filter(period=period.upper())
+    page = Paginator(runs.order_by("-period", "-created_at", "-id"), 20).get_page(request.GET.get("page"))
+    may_run = request.user.role == Role.CITY_ADMIN
+    return render(
+        request,
+        "assessment/index.html",
+        {"page_obj": page, "period": period, "form": RunForm() if may_run else None, "may_run": may_run},
+    )
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest) -> HttpResponse:
+    """Compute a run (a few hundred units at most: done in the request, no job needed)."""
+    if request.user.role != Role.CITY_ADMIN:
+        raise PermissionDenied(_("只有市发展改革委（市级管理员）可以运行考核"))
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            outcome = services.assessment_run(
+                actor=request.user,
+                period=form.cleaned_data["period"],
+                provisional=form.cleaned_data["provisional"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _errors_attach(form, exc)
+        else:
+            if outcome.created:
+                messages.success(request, _("已完成 %(period)s 考核") % {"period": outcome.run.period})
+            else:
+                messages.info(request, _("输入未变化，沿用已有的考核结果"))
+            return redirect("assessment:run", pk=outcome.run.pk)
+    page = Paginator(queries.runs_visible_to(request.user), 20).get_page(1)
+    return render(
+        request,
+        "assessment/index.html",
+        {"page_obj": page, "period": "", "form": form, "may_run": True},
+    )
+
+
+@login_required
+@chinese_documents(when=xlsx_requested)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ranking tables per tier and city-wide, with each unit's scores of past quarters as sparklines."""
+    run = queries.run_for_user_or_404(request.user, pk)
+    rows = queries.results(run)
+    if request.GET.get("format") == "xlsx":
+        event_record(actor=request.user, verb=Verb.EXPORT, target=run, after={"period": run.period})
+        stamp = timezone.localtime()
+        response = HttpResponse(
+            excel.run_workbook(
+                run, rows, hide=set() if scope_of(request.user).is_city else {Source.SHARED_TAX}
+            ),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''assessment-{run.period}-{run.pk}-{stamp:%Y%m%d-%H%M}.xlsx"
+        )
+        return response
+    labels, series = queries.history(request.user, run)
+    tiers = [(tier, [r for r in rows if r.tier == tier.value]) for tier in Unit.Tier]
+    tiers = [
+        (tier, sorted(rs, key=lambda r: (r.rank_in_tier, r.unit.sort_order))) for tier, rs in tiers if rs
+    ]
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "assessment/run.html",
+        {
+            "run": run,
+            "rows": rows,
+            "tiers": tiers,
+            "sparklines": {"labels": labels, "series": series},
+            "may_publish": request.user.role == Role.CITY_ADMIN
+            and run.status == AssessmentRun.DRAFT
+            and not run.provisional,
+            "detail_for": {r.unit.code for r in rows if queries.may_see_details(request.user, r.unit)},
+            "is_city": scope.is_city,
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = queries.run_for_user_or_404(request.user, pk)
+    if request.user.role != Role.CITY_ADMIN:
+        raise PermissionDenied(_("只有市发展改革委（市级管理员）可以发布考核结果"))
+    try:
+        services.assessment_publish(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, _("；").join(exc.messages))
+    else:
+        messages.success(request, _("已发布 %(period)s 考核结果") % {"period": run.period})
+    return redirect("assessment:run", pk=run.pk)
+
+
+@login_required
+def unit_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A unit's result: what it achieved, what is missing to each target, and the project-months behind it."""
+    run = queries.run_for_user_or_404(request.user, pk)
+    result = queries.unit_result_for_user_or_404(request.user, run, code)
+    indicators = list(result.indicators.all())
+    contributions = queries.drilldown(result)
+    return render(
+        request,
+        "assessment/unit.html",
+        {
+            "run": run,
+            "result": result,
+            "rows": [(ind, contributions.get(ind.pk, [])) for ind in indicators],
+            "deductions": queries.deductions_visible_to(request.user).filter(
+                unit=result.unit, period=run.period
+            ),
+        },
+    )
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """Scoring items and targets in force for a year, defaults marked; edited by the city in the admin."""
+    text = request.GET.get("year", "").strip()
+    year = int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year
+    schemes = {kind: fetch.schemes_in_force(year, kind) for kind in ("quarter", "year")}
+    defaults = set(
+        ScoringItem.objects.filter(effective_from__lte=year, is_default=True).values_list(
+            "tier", "period_kind", "source"
+        )
+    )
+    target_rows = {q: fetch.targets_in_force(year, q) for q in range(5)}
+    default_targets = set(
+        Target.objects.filter(effective_from__lte=year, is_default=True).values_list(
+            "tier", "quarter", "source"
+        )
+    )
+    tables = []
+    for tier in Unit.Tier:
+        for kind, quarters in (("quarter", (1, 2, 3, 4)), ("year", (0,))):
+            items = schemes[kind].get(tier.value, ())
+            lines = [
+                (item, Source(item.source).label, [target_rows[q].get((tier.value, item.source)) for q in quarters],
+                 (tier.value, kind, item.source) in defaults
+                 or any((tier.value, q, item.source) in default_targets for q in quarters))
+                for item in items
+            ]  # fmt: skip
+            tables.append((tier, kind, quarters, lines, sum(i.weight for i in items)))
+    return render(
+        request,
+        "assessment/targets.html",
+        {
+            "year": year,
+            "tables": tables,
+            "may_edit": request.user.role == Role.CITY_ADMIN and request.user.is_staff,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deductions(request: HttpRequest) -> HttpResponse:
+    """Deductions and vetoes (扣分及否决事项): the city reads them, the city administrator records them."""
+    _require_city(request)
+    form = DeductionForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role != Role.CITY_ADMIN:
+            raise PermissionDenied(_("只有市发展改革委（市级管理员）可以录入扣分或否决事项"))
+        if form.is_valid():
+            try:
+                services.deduction_create(
+                    actor=request.user, unit=form.cleaned_data["unit"], period=form.cleaned_data["period"],
+                    kind=form.cleaned_data["kind"], points_centi=form.points_centi(), reason=form.cleaned_data["reason"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                _errors_attach(form, exc)
+            else:
+                messages.success(request, _("已录入；重新运行该期间的考核后生效"))
+                return redirect("assessment:deductions")
+    page = Paginator(queries.deductions_visible_to(request.user).order_by("-created_at"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "assessment/deductions.html",
+        {"form": form, "page_obj": page, "may_edit": request.user.role == Role.CITY_ADMIN},
+    )
+
+
+def _year(request: HttpRequest) -> int:
+    text = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    return int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year - 1
+
+
+@login_required
+def bonus_list(request: HttpRequest) -> HttpResponse:
+    """The year's bonus proposals and their state; the DRC drafts them from here."""
+    _require_city(request)
+    year = _year(request)
+    proposals = queries.proposals_visible_to(request.user).filter(year=year)
+    return render(
+        request,
+        "assessment/bonus_list.html",
+        {"year": year, "proposals": proposals, "may_draft": request.user.role == Role.CITY_ADMIN,
+         "rule": BonusRule.objects.filter(effective_from__lte=year).order_by("-effective_from").first()},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def bonus_draft(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.CITY_ADMIN:
+        raise PermissionDenied(_("只有市发展改革委（市级管理员）可以提出加分建议"))
+    year = _year(request)
+    try:
+        drafted = services.bonus_draft(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, _("；").join(exc.messages))
+    else:
+        messages.success(request, _("已按加分规则生成 %(n)s 个单位的加分建议") % {"n": len(drafted)})
+    return redirect(f"{_url('assessment:bonus')}?year={year}")
+
+
+def _url(name: str, **kwargs: object) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs or None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bonus_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One proposal: its basis, the bureaus' remarks, the office's decision — and the forms for each step."""
+    proposal = get_object_or_404(queries.proposals_visible_to(request.user), pk=pk)
+    remark_form, confirm_form = RemarkForm(), ConfirmForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "remark":
+                remark_form = RemarkForm(request.POST)
+                if remark_form.is_valid():
+                    services.bonus_remark(
+                        actor=request.user, proposal=proposal, text=remark_form.cleaned_data["text"]
+                    )
+                    messages.success(request, _("已提交意见"))
+                    return redirect("assessment:bonus_detail", pk=pk)
+            elif action == "confirm":
+                confirm_form = ConfirmForm(request.POST)
+                if confirm_form.is_valid():
+                    services.bonus_confirm(
+                        actor=request.user, proposal=proposal, points_centi=confirm_form.points_centi(),
+                        reason=confirm_form.cleaned_data["reason"],
+                    )  # fmt: skip
+                    messages.success(request, _("已确认加分"))
+                    return redirect("assessment:bonus_detail", pk=pk)
+            else:
+                raise PermissionDenied(_("未知的操作"))
+        except ValidationError as exc:
+            _errors_attach(remark_form if action == "remark" else confirm_form, exc)
+    user = request.user
+    return render(
+        request,
+        "assessment/bonus_detail.html",
+        {
+            "proposal": proposal,
+            "remarks": proposal.remarks.select_related("author"),
+            "remark_form": remark_form,
+            "confirm_form": confirm_form,
+            "may_remark": not proposal.is_decided and user.has_perm("assessment.remark_bonus"),
+            "may_confirm": not proposal.is_decided
+            and user.has_perm("assessment.confirm_bonus")
+            and proposal.drafted_by_id != user.pk,
+        },
+    )
+
+
+# ---------------------------------------------------------------- public page (no login)
+
+
+def public_results(request: HttpRequest) -> HttpResponse:
+    """Recognised cooperation projects (public fields) and published assessment results (公开透明).
+
+    Open to everyone, signed in or not. A unit's shared-tax figure is left out when any of its unit–park cells
+    of the period has fewer than three enterprises (it would reveal one enterprise's tax)."""
+    park = request.GET.get("park", "").strip()[:32]
+    unit = request.GET.get("unit", "").strip()[:32]
+    year = request.GET.get("year", "").strip()[:4]
+    projects = queries.public_filter(queries.public_projects(), park=park, unit=unit, year=year)
+    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+    published = list(queries.published_runs())
+    chosen = request.GET.get("period", "").strip().upper()[:10]
+    run = next((r for r in published if r.period == chosen), published[0] if published else None)
+    public_rows, tax_parks = [], []
+    if run is not None:
+        cells = queries.tax_cells(run.period)
+        publishable = queries.tax_publishable(cells)
+        by_cell = {(c.unit_code, c.park_code): c for c in cells}
+        tax_parks = list(Park.objects.filter(code__in={c.park_code for c in cells}))
+        for result in queries.results(run):
+            code = result.unit.code
+            tax = (
+                sum(c.amount_fen for c in cells if c.unit_code == code)
+                if any(c.unit_code == code for c in cells)
+                else None
+            )
+            public_rows.append(
+                {
+                    "result": result,
+                    "tax": tax,
+                    "tax_hidden": not publishable.get(code, True),
+                    "cells": [by_cell.get((code, p.code)) for p in tax_parks],
+                }
+            )
+    return render(
+        request,
+        "assessment/public.html",
+        {
+            "page_obj": page,
+            "park": park,
+            "unit": unit,
+            "year": year,
+            "parks": Park.objects.filter(is_active=True),
+            "units": Unit.objects.filter(is_active=True),
+            "published": published,
+            "run": run,
+            "public_rows": public_rows,
+            "tax_parks": tax_parks,
+        },
+    )
