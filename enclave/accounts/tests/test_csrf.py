@@ -27,7 +27,8 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # Page routes that only accept POST (their GET must be a 405).
 POST_ONLY_PAGES = {
     "projects:file", "projects:action", "projects:conflict_resolve", "sharing:run", "sharing:close",
-    "sharing:report_confirm", "accounts:logout",
+    "sharing:report_confirm", "accounts:logout", "assessment:run_start", "assessment:publish",
+    "assessment:bonus_draft",
 }  # fmt: skip
 PLACEHOLDER = {"int": 1, "str": "530102", "slug": "mohan", "path": "x"}
 
@@ -67,7 +68,7 @@ def _api_operations(objects: dict, recognised) -> list[tuple[str, str, str]]:
     """(method, url, path template) for every operation of the OpenAPI schema."""
     fill = {
         "enterprise_id": objects["enterprise"], "project_id": objects["filed"], "report_id": objects["report"],
-        "party_code": "530102", "code": "mohan", "conflict_id": 1,
+        "party_code": "530102", "code": "mohan", "conflict_id": 1, "run_id": objects["draft_run"],
     }  # fmt: skip
     out = []
     for template, operations in api.get_openapi_schema()["paths"].items():
