@@ -73,7 +73,8 @@ def test_the_demo_has_live_settlements():
     with override_demo():
         demo.demo_build()
     assert MonthlyReport.objects.filter(month__lte=dt.date(2025, 3, 1)).count() > 300
-    assert ClosedMonth.objects.filter(month__year=2024).count() == 9
+    # Q2–Q4 by the sharing demo; Q1 (nothing landed yet) by the assessment demo, so the year can be assessed.
+    assert ClosedMonth.objects.filter(month__year=2024).count() == 12
     q1 = periods.parse("2025Q1")
     for party in queries.all_parties():
         st = queries.statement(q1, party)
