@@ -3,7 +3,8 @@
 One sheet city-wide and one per tier: a title row and a note row (period, state, fingerprint, export time,
 units), a two-row header whose indicator groups are merged cells (完成值 / 目标值 / 完成率 / 得分), then one row
 per unit by rank. Counts are whole numbers, planned investment is in 亿元, other amounts in 万元, all real
-numbers; text is written as text, never as a formula.
+numbers; text is written as text, never as a formula
+(enclave/excel/export.py's cell_write).
 """
 
 from __future__ import annotations
@@ -18,19 +19,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from enclave.assessment.models import AssessmentRun, Source, UnitResult
+from enclave.excel.export import cell_write
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YI, fen_to_decimal
 from enclave.parks.models import Unit
-from enclave.projects.excel import FORMULA_START
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 YI_SOURCES = {Source.PLANNED}
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def unit_label(source: str) -> str:
@@ -58,7 +55,8 @@ def _sheet(
     state = {"draft": "未发布", "published": "已发布", "superseded": "已被更正"}[run.status]
     if run.provisional:
         state += "·临时结果（结算未关账）"
-    ws.cell(1, 1, _text(title)).font = Font(bold=True, size=14)
+    cell_write(ws.cell(1, 1), title)
+    ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.cell(1, 1).alignment = CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     stamp = timezone.localtime()
@@ -90,7 +88,7 @@ def _sheet(
             cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), HEAD_FILL, CENTER, BOX
     for index, result in enumerate(rows, start=1):
         by_source = {i.source: i for i in result.indicators.all()}
-        values: list[Any] = [index, _text(result.unit.name), str(Unit.Tier(result.tier).label)]
+        values: list[Any] = [index, result.unit.name, str(Unit.Tier(result.tier).label)]
         for source in sources:
             ind = by_source.get(source)
             if ind is None:
@@ -106,7 +104,8 @@ def _sheet(
         ]
         r = 4 + index
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value)
+            cell = ws.cell(r, c)
+            cell_write(cell, value)
             cell.border = BOX
         for k, source in enumerate(sources):
             base = len(fixed) + 1 + 4 * k
