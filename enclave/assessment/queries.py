@@ -134,9 +134,14 @@ def drilldown(result: UnitResult) -> dict[int, list[Contributions]]:
 
 
 def deductions_visible_to(user: object) -> QuerySet[Deduction]:
+    """The city sees every deduction; a unit its own (with the reason)."""
     scope = scope_of(user)
     qs = Deduction.objects.select_related("unit", "created_by")
-    return qs if scope.is_city else qs.none()
+    if scope.is_city:
+        return qs
+    if scope.role == Role.UNIT and scope.unit_id:
+        return qs.filter(unit_id=scope.unit_id)
+    return qs.none()
 
 
 def proposals_visible_to(user: object) -> QuerySet[BonusProposal]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +20,22 @@ from enclave.accounts.scope import scope_of
 from enclave.assessment import excel, fetch, queries, services
 from enclave.assessment.forms import ConfirmForm, DeductionForm, RemarkForm, RunForm
 from enclave.assessment.models import AssessmentRun, BonusRule, ScoringItem, Source, Target
-from enclave.audit.models import Verb
+from enclave.audit.models import Event, Verb
 from enclave.audit.services import event_record
+from enclave.excel.export import Column, xlsx_table
 from enclave.i18n import chinese_documents, xlsx_requested
+from enclave.lib.money import FEN_PER_WAN, fen_to_decimal
 from enclave.parks.models import Park, Unit
+
+
+def _export_audit(request: HttpRequest, what: str, description: str) -> None:
+    actor = request.user if request.user.is_authenticated else None
+    event_record(actor=actor, verb=Verb.EXPORT, object_type=what, object_repr=description[:200],
+                 after={"filter": description})  # fmt: skip
+
+
+def _points(centi: int | None) -> Decimal | None:
+    return None if centi is None else Decimal(centi) / 100
 
 
 def _errors_attach(form: Form, exc: ValidationError) -> None:
@@ -199,11 +213,28 @@ def targets(request: HttpRequest) -> HttpResponse:
     )
 
 
+DEDUCTION_COLUMNS = (
+    Column("期间", 10), Column("单位", 20), Column("类型", 10), Column("扣分", 8, "0.00"), Column("原因", 40),
+    Column("录入人", 14), Column("录入时间", 18, "yyyy-mm-dd hh:mm"),
+)  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@chinese_documents(when=xlsx_requested)
 def deductions(request: HttpRequest) -> HttpResponse:
     """Deductions and vetoes (扣分及否决事项): the city reads them, the city administrator records them."""
     _require_city(request)
+    period = request.GET.get("period", "").strip().upper()[:10]
+    rows = queries.deductions_visible_to(request.user).order_by("-created_at")
+    if period:
+        rows = rows.filter(period=period)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        _export_audit(request, "assessment.deduction", period or "全部")
+        data = [[d.period, d.unit.name, d.get_kind_display(), _points(d.points_centi), d.reason, str(d.created_by),
+                 d.created_at] for d in rows]  # fmt: skip
+        return xlsx_table(what="扣分及否决事项", columns=DEDUCTION_COLUMNS, rows=data, sheet="扣分及否决",
+                          stem="扣分及否决事项", description=period or "全部")  # fmt: skip
     form = DeductionForm(request.POST or None)
     if request.method == "POST":
         if request.user.role != Role.CITY_ADMIN:
@@ -219,13 +250,11 @@ def deductions(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已录入；重新运行该期间的考核后生效"))
                 return redirect("assessment:deductions")
-    page = Paginator(queries.deductions_visible_to(request.user).order_by("-created_at"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "assessment/deductions.html",
-        {"form": form, "page_obj": page, "may_edit": request.user.role == Role.CITY_ADMIN},
+        {"form": form, "page_obj": page, "period": period, "may_edit": request.user.role == Role.CITY_ADMIN},
     )
 
 
@@ -234,12 +263,26 @@ def _year(request: HttpRequest) -> int:
     return int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year - 1
 
 
+BONUS_COLUMNS = (
+    Column("单位", 20), Column("认定项目数", 10, "0"), Column("建议加分", 10, "0.00"), Column("确认加分", 10, "0.00"),
+    Column("状态", 10), Column("调整原因", 30), Column("行业主管部门意见", 40),
+)  # fmt: skip
+
+
 @login_required
+@chinese_documents(when=xlsx_requested)
 def bonus_list(request: HttpRequest) -> HttpResponse:
     """The year's bonus proposals and their state; the DRC drafts them from here."""
     _require_city(request)
     year = _year(request)
-    proposals = queries.proposals_visible_to(request.user).filter(year=year)
+    proposals = queries.proposals_visible_to(request.user).filter(year=year).prefetch_related("remarks")
+    if request.GET.get("format") == "xlsx":
+        _export_audit(request, "assessment.bonusproposal", str(year))
+        data = [[p.unit.name, len(p.basis), _points(p.drafted_centi), _points(p.final_centi), p.get_status_display(),
+                 p.decision_reason, "；".join(f"{r.bureau}：{r.text}" for r in p.remarks.all())]
+                for p in proposals]  # fmt: skip
+        return xlsx_table(what=f"{year}年度加分建议", columns=BONUS_COLUMNS, rows=data, sheet="加分建议",
+                          stem=f"加分建议-{year}")  # fmt: skip
     return render(
         request,
         "assessment/bonus_list.html",
@@ -306,6 +349,9 @@ def bonus_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proposal": proposal,
             "remarks": proposal.remarks.select_related("author"),
+            "trail": Event.objects.filter(object_type="assessment.bonusproposal", object_id=str(proposal.pk))
+            .select_related("actor")
+            .order_by("at", "id"),
             "remark_form": remark_form,
             "confirm_form": confirm_form,
             "may_remark": not proposal.is_decided and user.has_perm("assessment.remark_bonus"),
@@ -319,6 +365,13 @@ def bonus_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- public page (no login)
 
 
+PUBLIC_COLUMNS = (
+    Column("企业", 30), Column("项目名称", 30), Column("承载园区", 20), Column("协作地单位", 24), Column("所属行业", 24),
+    Column("计划总投资（万元）", 16, "#,##0.00"), Column("认定日期", 12, "yyyy-mm-dd"),
+)  # fmt: skip
+
+
+@chinese_documents(when=xlsx_requested)
 def public_results(request: HttpRequest) -> HttpResponse:
     """Recognised cooperation projects (public fields) and published assessment results (公开透明).
 
@@ -328,6 +381,15 @@ def public_results(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "").strip()[:32]
     year = request.GET.get("year", "").strip()[:4]
     projects = queries.public_filter(queries.public_projects(), park=park, unit=unit, year=year)
+    if request.GET.get("format") == "xlsx":
+        description = "、".join(f for f in (park, unit, year) if f) or "全部"
+        _export_audit(request, "public.projects", description)
+        data = [[p.enterprise.name, p.name, p.park.short_name,
+                 "、".join([p.filing_unit.name, *(u.name for u in p.partner_units.all())]),
+                 f"{p.industry.code} {p.industry.name}", fen_to_decimal(p.planned_investment_fen, FEN_PER_WAN),
+                 p.recognised_on] for p in projects]  # fmt: skip
+        return xlsx_table(what="已认定协作项目（公开）", columns=PUBLIC_COLUMNS, rows=data, sheet="已认定协作项目",
+                          stem="已认定协作项目", description=description)  # fmt: skip
     page = Paginator(projects, 20).get_page(request.GET.get("page"))
     published = list(queries.published_runs())
     chosen = request.GET.get("period", "").strip().upper()[:10]

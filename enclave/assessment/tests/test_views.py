@@ -13,6 +13,7 @@ from django.urls import reverse
 from enclave.assessment import services
 from enclave.assessment.models import AssessmentRun, BonusProposal, Deduction
 from enclave.audit.models import Event
+from enclave.parks.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,37 @@ class TestDeductionsAndBonusPages:
 def test_targets_show_defaults_marked(wuhua):
     body = client(wuhua).get(reverse("assessment:targets"), {"year": "2024"}).content.decode()
     assert "默认" in body and "2,500.00" in body  # T1 annual fixed-asset investment target in 万元
+
+
+def test_lists_export_to_excel_with_an_audit_row(q3_world, city_admin, wuhua):
+    services.deduction_create(
+        actor=city_admin, unit=Unit.objects.get(code="530102"),
+        period="2024Q3", kind="deduct", points_centi=150, reason="迟报",
+    )  # fmt: skip
+    services.bonus_draft(actor=city_admin, year=2024)
+    c = client(city_admin)
+    ws = openpyxl.load_workbook(
+        io.BytesIO(c.get(reverse("assessment:deductions"), {"format": "xlsx"}).content)
+    ).active
+    assert [v.value for v in ws[3]][:5] == ["2024Q3", "五华区", "扣分", 1.5, "迟报"]
+    ws = openpyxl.load_workbook(
+        io.BytesIO(c.get(reverse("assessment:bonus"), {"year": "2024", "format": "xlsx"}).content)
+    ).active
+    assert {ws.cell(r, 1).value for r in range(3, ws.max_row + 1)} == {"五华区", "盘龙区"}
+    anonymous = Client().get(reverse("public:results"), {"format": "xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(anonymous.content)).active
+    assert ws["B3"].value == q3_world.name and ws["D3"].value == "五华区、盘龙区"
+    assert Event.objects.filter(verb="export").count() == 3
+    # A unit sees its own deductions' reasons on its result page, not another unit's.
+    run = services.assessment_run(actor=city_admin, period="2024Q3").run
+    services.assessment_publish(actor=city_admin, run=run)
+    body = client(wuhua).get(reverse("assessment:unit", args=[run.pk, "530102"])).content.decode()
+    assert "迟报" in body
+
+
+def test_the_bonus_page_shows_its_audit_trail(q3_world, city_admin, office):
+    services.bonus_draft(actor=city_admin, year=2024)
+    proposal = BonusProposal.objects.get(unit__code="530102")
+    services.bonus_confirm(actor=office, proposal=proposal, points_centi=0, reason="项目尚未开工")
+    body = client(office).get(reverse("assessment:bonus_detail", args=[proposal.pk])).content.decode()
+    assert "审计记录" in body and "项目尚未开工" in body and "kaohe" in body
