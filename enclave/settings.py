@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "enclave.assessment",
     "enclave.jobs",
     "enclave.excel",
+    "enclave.dashboards",
 ]
 
 # Long jobs (settlements, imports) run in the background through django-tasks; its database backend needs

@@ -18,6 +18,7 @@ urlpatterns = [
     path("public/", include("enclave.assessment.public_urls")),
     path("jobs/", include("enclave.jobs.urls")),
     path("excel/", include("enclave.excel.urls")),
+    path("dashboards/", include("enclave.dashboards.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

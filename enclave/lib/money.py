@@ -78,3 +78,21 @@ def format_auto(fen: int) -> str:
     if abs(fen) >= FEN_PER_WAN:
         return format_wan(fen)
     return format_yuan(fen)
+
+
+def _trimmed(value: Decimal, places: int) -> str:
+    """Round half up to `places` and drop trailing zeros: 2000.00 → '2000', 1.50 → '1.5' (no separators)."""
+    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding='ROUND_HALF_UP'):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_report(fen: int) -> str:
+    """An amount as a report's sentence writes it: '12.92亿元', '2000万元', '520万元', '3,500元'.
+
+    亿元 keep two places (the reports' form); 万元 drop trailing zeros and separators; below 1万 in 元.
+    """
+    if abs(fen) >= FEN_PER_YI:
+        return format_yi(fen)
+    if abs(fen) >= FEN_PER_WAN:
+        return f"{_trimmed(fen_to_decimal(fen, FEN_PER_WAN), 2)}万元"
+    return f"{_trimmed(fen_to_decimal(fen, FEN_PER_YUAN), 2)}元"

@@ -15,10 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from enclave.parks.models import Industry, Park, Unit
-from enclave.projects.models import Kind, Project
+from enclave.projects.models import Kind, Project, RelocationClass
 from enclave.projects.workflow import Status
 
-PARAMS = ("park", "unit", "status", "kind", "industry", "origin", "year", "quarter", "q")
+PARAMS = ("park", "unit", "status", "kind", "relocation_class", "industry", "origin", "year", "quarter", "q")
 _INDUSTRY_RE = re.compile(r"^(?:[A-T]|\d{2})$")
 
 
@@ -37,6 +37,7 @@ class ProjectFilter:
     unit: str = ""
     status: str = ""
     kind: str = ""
+    relocation_class: str = ""  # 流转类别, for relocation projects
     industry: str = ""  # GB/T 4754 section letter (门类) or two-digit division (大类)
     origin: str = ""
     year: int | None = None  # of the recognition date (认定日期)
@@ -47,6 +48,7 @@ class ProjectFilter:
     def from_params(cls, params: Mapping[str, object]) -> ProjectFilter:
         status = _text(params, "status")
         kind = _text(params, "kind")
+        relocation_class = _text(params, "relocation_class")
         industry = _text(params, "industry").upper()
         year_text, quarter_text = _text(params, "year"), _text(params, "quarter").upper().removeprefix("Q")
         year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
@@ -56,6 +58,7 @@ class ProjectFilter:
             unit=_text(params, "unit", 32),
             status=status if status in Status.LABELS else "",
             kind=kind if kind in Kind.values else "",
+            relocation_class=relocation_class if relocation_class in RelocationClass.values else "",
             industry=industry if _INDUSTRY_RE.fullmatch(industry) else "",
             origin=_text(params, "origin", 40),
             year=year,
@@ -73,6 +76,8 @@ class ProjectFilter:
             qs = qs.filter(status=self.status)
         if self.kind:
             qs = qs.filter(kind=self.kind)
+        if self.relocation_class:
+            qs = qs.filter(relocation_class=self.relocation_class)
         if self.industry:
             if self.industry.isdigit():
                 qs = qs.filter(industry__code=self.industry)
@@ -115,6 +120,8 @@ class ProjectFilter:
             parts.append(_("状态：%(value)s") % {"value": Status.LABELS[self.status]})
         if self.kind:
             parts.append(_("类型：%(value)s") % {"value": Kind(self.kind).label})
+        if self.relocation_class:
+            parts.append(_("流转类别：%(value)s") % {"value": RelocationClass(self.relocation_class).label})
         if self.industry:
             industry = Industry.objects.filter(code=self.industry).first()
             parts.append(_("行业：%(value)s") % {"value": industry if industry else self.industry})

@@ -264,6 +264,9 @@ class LibraryFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("协作地"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + Status.CHOICES)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + list(Kind.choices))
+    relocation_class = forms.ChoiceField(
+        label=_("流转类别"), required=False, choices=[("", _("全部"))] + list(RelocationClass.choices)
+    )
     industry = forms.ChoiceField(label=_("行业"), required=False)
     origin = forms.CharField(
         label=_("来源地"), required=False, widget=forms.TextInput(attrs={"list": "origins"})

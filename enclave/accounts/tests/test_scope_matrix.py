@@ -91,6 +91,9 @@ MATRIX: dict[str, Obj | Page] = {
     "sharing:report_confirm": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
     "sharing:adjustments": Page(allowed=CITY),
     "sharing:rates": Page(),
+    "dashboards:index": Page(),  # each role's own dashboard; another park's or unit's is a 403 (test_queries)
+    "dashboards:data": Page(),
+    "dashboards:export": Page(),
     "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "excel:index": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),

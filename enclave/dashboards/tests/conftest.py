@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from enclave.conftest import make_draft, make_filed
+from enclave.parks.models import Industry, Park, Unit
+from enclave.projects import services
+from enclave.projects.models import Project
+
+
+def landed(unit_user, reviewer, on: dt.date, wan: int, **overrides: Any) -> Project:
+    project = make_filed(unit_user, planned_investment_fen=wan * 1_000_000, **overrides)
+    project = services.project_start_review(actor=reviewer, project=project)
+    return services.project_recognise(actor=reviewer, project=project, on=on)
+
+
+@pytest.fixture
+def landings(wuhua, panlong, reviewer, mohan_user):
+    """Wuhua: Mohan 2024Q2 (3000万, textiles, Shanghai) and 2024Q4 (2000万, relocation, voluntary);
+    Lingang 2025Q1 (5000万, abroad from Laos, electronics) with Panlong as partner. Panlong: Mohan 2024Q2
+    (1000万, 2024-06-10); one filing of Panlong's waiting since 2024-06-03 and one draft of Wuhua's."""
+    lingang = Park.objects.get(code="lingang")
+    landed(wuhua, reviewer, dt.date(2024, 6, 20), 3_000, name="五华纺织项目")
+    landed(
+        wuhua, reviewer, dt.date(2024, 11, 5), 2_000, name="五华流转项目", kind="relocation",
+        relocation_class="voluntary", origin="五华区",
+    )  # fmt: skip
+    landed(
+        wuhua, reviewer, dt.date(2025, 2, 10), 5_000, name="五华老挝电子项目", park=lingang, kind="new_abroad",
+        origin="老挝", industry=Industry.objects.get(code="39"), partner_units=[Unit.objects.get(code="530103")],
+    )  # fmt: skip
+    landed(panlong, reviewer, dt.date(2024, 6, 10), 1_000, name="盘龙纺织项目")
+    waiting = make_filed(panlong, name="盘龙待审项目")
+    make_draft(wuhua, name="五华草稿项目")
+    return waiting
