@@ -76,9 +76,11 @@ class TestEnterpriseExport:
         ws = workbook(client_for(reviewer).get(EXPORT)).active
         cells = [cell for row in ws.iter_rows(min_row=3) for cell in row]
         values = {cell.value for cell in cells}
-        # XML reading turns a carriage return into a line feed; the cell is still the same text.
-        for text in (*hostile.values(), "\t=1+1", "\n=1+1"):
+        for text in (*hostile.values(), "\t=1+1"):
             assert text in values
+        # Reading the XML back may turn the carriage return into a line feed (the stdlib parser does,
+        # lxml, present once python-docx is installed, does not); either way it is the same text.
+        assert "\r=1+1" in values or "\n=1+1" in values
         for cell in cells:
             if isinstance(cell.value, str):
                 assert cell.data_type == "s", cell.value
