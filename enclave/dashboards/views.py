@@ -6,6 +6,7 @@ how they are laid out in tables.py. The page has no inline script: dashboard.js 
 
 from __future__ import annotations
 
+import datetime as dt
 from copy import copy
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,6 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 from enclave.dashboards import queries
+from enclave.dashboards.bulletin import bulletin
+from enclave.dashboards.docx import bulletin_docx
 from enclave.dashboards.forms import DashboardFilterForm
 from enclave.dashboards.tables import chart_json, dashboard_tables
 from enclave.i18n import chinese_documents
@@ -132,4 +136,50 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     filename = f"看板-{key or 'all'}-{now:%Y%m%d-%H%M}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _as_of(request: HttpRequest) -> tuple[dt.date, str, str]:
+    """The cut-off date from `?as_of=`: (date, the text as typed, an error sentence or "")."""
+    typed = request.GET.get("as_of", "").strip()[:20]
+    today = timezone.localdate()
+    if not typed:
+        return today, today.isoformat(), ""
+    try:
+        return dt.date.fromisoformat(typed), typed, ""
+    except ValueError:
+        return today, typed, _("截止日期应为有效日期，格式为 YYYY-MM-DD，如 2025-03-31；已按今天生成")
+
+
+@login_required
+@require_GET
+def bulletin_page(request: HttpRequest) -> HttpResponse:
+    """The progress bulletin (工作简报) as a print-ready page; a Chinese document built from public figures."""
+    as_of, typed, error = _as_of(request)
+    return render(
+        request,
+        "dashboards/bulletin.html",
+        {"bulletin": bulletin(as_of), "as_of": as_of, "typed": typed, "error": error},
+    )
+
+
+@login_required
+@require_GET
+@chinese_documents()
+def bulletin_download(request: HttpRequest) -> HttpResponse:
+    """The bulletin as .docx; the download is audited like every export."""
+    as_of, _typed, _error = _as_of(request)
+    result = bulletin(as_of)
+    event_record(
+        actor=request.user,
+        verb=Verb.EXPORT,
+        object_type="dashboards.bulletin",
+        object_repr=f"{result.title}{result.subtitle}",
+        after={"as_of": as_of.isoformat()},
+    )
+    response = HttpResponse(
+        bulletin_docx(result),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"工作简报-{as_of:%Y%m%d}.docx")
     return response

@@ -94,6 +94,8 @@ MATRIX: dict[str, Obj | Page] = {
     "dashboards:index": Page(),  # each role's own dashboard; another park's or unit's is a 403 (test_queries)
     "dashboards:data": Page(),
     "dashboards:export": Page(),
+    "dashboards:bulletin": Page(),  # built from public figures only (recognised projects, sub-parks)
+    "dashboards:bulletin_docx": Page(),
     "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "excel:index": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),

@@ -36,3 +36,17 @@ def landings(wuhua, panlong, reviewer, mohan_user):
     waiting = make_filed(panlong, name="盘龙待审项目")
     make_draft(wuhua, name="五华草稿项目")
     return waiting
+
+
+@pytest.fixture
+def settled(landings, city_admin, mohan_user, lingang_user):
+    """Monthly reports for March 2025 of the Mohan textiles and the Lingang electronics projects, settled."""
+    from enclave.sharing import services as sharing_services
+
+    for name, park_user in (("五华纺织项目", mohan_user), ("五华老挝电子项目", lingang_user)):
+        sharing_services.report_create(
+            actor=park_user, project=Project.objects.get(name=name), month=dt.date(2025, 3, 1),
+            taxes={"vat": 8_000_000}, values={"fixed_asset_investment_fen": 700_000_00,
+                                              "out_of_province_funds_fen": 90_000_00},
+        )  # fmt: skip
+    sharing_services.settlement_run(actor=city_admin, period="2025Q1")
