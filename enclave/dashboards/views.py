@@ -7,7 +7,6 @@ how they are laid out in tables.py. The page has no inline script: dashboard.js 
 from __future__ import annotations
 
 import datetime as dt
-from copy import copy
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -26,9 +25,16 @@ from enclave.dashboards import queries
 from enclave.dashboards.bulletin import bulletin
 from enclave.dashboards.docx import bulletin_docx
 from enclave.dashboards.forms import DashboardFilterForm
-from enclave.dashboards.tables import chart_json, dashboard_tables
+from enclave.dashboards.tables import ChartTable, chart_json, dashboard_tables
+from enclave.excel.export import (
+    Column,
+    export_filename,
+    export_title,
+    sheet_fill,
+    workbook_bytes,
+    xlsx_response,
+)
 from enclave.i18n import chinese_documents
-from enclave.projects.excel import Column, workbook_build, workbook_bytes
 
 
 def _dashboard(request: HttpRequest) -> queries.Dashboard:
@@ -73,37 +79,19 @@ def data(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _sheet(dashboard: queries.Dashboard, table, now) -> Workbook:
-    """One chart's numbers as a sheet in the project's export style (title, frozen header, auto-filter)."""
-    title = (
-        f"{dashboard.scope.title}看板·{table.title}　筛选条件：{dashboard.filter.describe()}　"
-        f"导出时间：{now:%Y-%m-%d %H:%M}（北京时间）"
-    )
+def _sheet_fill(ws: Worksheet, dashboard: queries.Dashboard, table: ChartTable, now: dt.datetime) -> None:
+    """One chart's numbers as a sheet in the house export style (title, frozen header, auto-filter)."""
+    ws.title = table.key
     columns = tuple(
         Column(
             header, 28 if index == 0 else 16, "" if index == 0 else ("#,##0.00" if "元" in header else "0")
         )
         for index, header in enumerate(table.headers)
     )
-    return workbook_build(title=title, columns=columns, rows=[list(r) for r in table.rows], sheet=table.key)
-
-
-def _sheet_copy(source: Worksheet, target: Workbook) -> None:
-    """Append a built sheet to another workbook (openpyxl copies sheets only within one workbook)."""
-    sheet = target.create_sheet(source.title)
-    for row in source.iter_rows():
-        for cell in row:
-            new = sheet.cell(row=cell.row, column=cell.column)
-            new.value, new.data_type = cell.value, cell.data_type
-            if cell.has_style:
-                new.font, new.fill = copy(cell.font), copy(cell.fill)
-                new.alignment, new.number_format = copy(cell.alignment), cell.number_format
-    for merged in source.merged_cells.ranges:
-        sheet.merge_cells(str(merged))
-    for key, dimension in source.column_dimensions.items():
-        sheet.column_dimensions[key].width = dimension.width
-    sheet.freeze_panes = source.freeze_panes
-    sheet.auto_filter.ref = source.auto_filter.ref
+    title = export_title(
+        f"{dashboard.scope.title}看板·{table.title}", description=dashboard.filter.describe(), exported_at=now
+    )
+    sheet_fill(ws, title=title, columns=columns, rows=[list(r) for r in table.rows])
 
 
 @login_required
@@ -118,10 +106,10 @@ def export(request: HttpRequest) -> HttpResponse:
         tables = [t for t in tables if t.key == key]
         if not tables:
             raise Http404("没有这个图表")
-    now = timezone.localtime()
-    wb = _sheet(dashboard, tables[0], now)
-    for table in tables[1:]:
-        _sheet_copy(_sheet(dashboard, table, now).active, wb)
+    now = timezone.now()
+    wb = Workbook()
+    for index, table in enumerate(tables):
+        _sheet_fill(wb.active if index == 0 else wb.create_sheet(), dashboard, table, now)
     rows = sum(len(t.rows) for t in tables)
     what = tables[0].title if key else "全部图表"
     event_record(
@@ -131,12 +119,7 @@ def export(request: HttpRequest) -> HttpResponse:
         object_repr=f"{dashboard.scope.title}看板·{what}（{rows}行）",
         after={"chart": key or "all", "filters": dashboard.filter.as_params(), "rows": rows},
     )
-    response = HttpResponse(
-        workbook_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"看板-{key or 'all'}-{now:%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return xlsx_response(workbook_bytes(wb), export_filename(f"看板-{key or 'all'}", now))
 
 
 def _as_of(request: HttpRequest) -> tuple[dt.date, str, str]:
