@@ -187,6 +187,7 @@ class SettlementRun(models.Model):
     input_digest = models.CharField(_("输入摘要（SM3）"), max_length=64)
     output_digest = models.CharField(_("结果摘要（SM3）"), max_length=64)
     engine_version = models.CharField(_("引擎版本"), max_length=20)
+    code_version = models.CharField(_("程序版本"), max_length=60, blank=True)
     rules_digest = models.CharField(_("规则摘要（SM3）"), max_length=64)
     retained_fen = models.BigIntegerField(_("县级留成合计（分）"))
     months_recomputed = models.PositiveIntegerField(_("重算月份数"), default=0)
@@ -269,3 +270,19 @@ class SettlementShare(models.Model):
                 ),
             ),
         ]
+
+
+class IdempotentRequest(models.Model):
+    """A money-relevant API call made with an Idempotency-Key header (幂等键): the first result is kept, so a
+    client that retries after a timeout gets that result instead of a second report or run."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=100)
+    request_digest = models.CharField(max_length=64, help_text=_("方法、路径与规范化请求体的 SM3 摘要"))
+    status = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_result_per_idempotency_key")]

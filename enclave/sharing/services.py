@@ -7,10 +7,14 @@ store the ledger with the digest of what produced it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import json
+import subprocess  # nosec B404 - only `git rev-parse` for the code version
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -414,6 +418,26 @@ def settlement_verify(*, period: str) -> Verification:
     return Verification(span.label, input_digest, sm3(_canonical_output(result)), run)
 
 
+def settlement_replay(*, run: SettlementRun) -> Verification:
+    """Recompute a stored run's period from the data as it is now (without writing) for `replay_settlement`:
+    with unchanged inputs the output digest must be the run's, byte for byte."""
+    return settlement_verify(period=run.period)
+
+
+@functools.cache
+def code_version() -> str:
+    """Enclave's version and, in a git checkout, its commit: stored with each run (可复现)."""
+    version = importlib.metadata.version("enclave")
+    try:
+        commit = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
+            cwd=Path(__file__).resolve().parent, capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{version}+{commit}" if commit else version
+
+
 def _canonical_output(result: engine.Settlement) -> bytes:
     lines = [
         f"{m.project_code}|{m.month.isoformat()}|{m.retained_fen}|"
@@ -448,6 +472,7 @@ def _write(
             "output_digest": output_digest,
             "retained_fen": result.retained_fen,
             "created_by": actor,
+            "code_version": code_version(),
         },
     )
     if not created:
