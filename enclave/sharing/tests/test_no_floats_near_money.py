@@ -28,9 +28,8 @@ MONEY_WORDS = (
     "留成",
     "返还",
     "资本",
-    "（分）",
     "元",
-)
+)  # not "（分）" alone: in assessment it means score points
 INTEGER_FIELDS = (models.BigIntegerField, models.IntegerField, models.PositiveBigIntegerField)
 SCANNED = ("enclave/sharing", "enclave/projects", "enclave/enterprises", "enclave/lib")
 
