@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "enclave.jobs",
     "enclave.excel",
     "enclave.dashboards",
+    "enclave.ops",
 ]
 
 # Long jobs (settlements, imports) run in the background through django-tasks; its database backend needs
