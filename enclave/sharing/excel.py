@@ -9,6 +9,7 @@ corrected. Rows go through sharing.services.report_create / report_update, as th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ def _tax_types() -> list[TaxType]:
 def fields() -> tuple[Field, ...]:
     taxes = tuple(
         Field(f"tax_{t.code}", f"{t.name}（元）", money_unit=FEN_PER_YUAN, width=16, number_format=MONEY,
-              example=123456.78 if i == 0 else None, note=_("当月在承载园区实缴的税额，单位元"))
+              example=Decimal("123456.78") if i == 0 else None, note=_("当月在承载园区实缴的税额，单位元"))
         for i, t in enumerate(_tax_types())
     )  # fmt: skip
     indicators = tuple(
