@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -75,6 +75,35 @@ api.add_router("", enterprises_router)
 api.add_router("", projects_router)
 api.add_router("", sharing_router)
 api.add_router("", assessment_router)
+
+
+def _chinese_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """django-ninja answers a method a path does not take with a plain English 405; keep the API's
+    contract (JSON, a Chinese message) and the Allow header."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            refused = JsonResponse(
+                {"detail": f"该接口不支持 {request.method} 方法（支持：{allowed}）"},
+                status=405,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            refused["Allow"] = allowed
+            return refused
+        return response
+
+    return wrapped
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns (for enclave/urls.py), each view answering 405s in the API's own way."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _chinese_method_not_allowed(pattern.callback)
+    return patterns, app_name, namespace
 
 
 @api.exception_handler(DjangoValidationError)

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from enclave.api import api
+from enclave.api import api_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:library", permanent=False), name="home"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("jobs/", include("enclave.jobs.urls")),
     path("excel/", include("enclave.excel.urls")),
     path("dashboards/", include("enclave.dashboards.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

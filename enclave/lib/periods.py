@@ -48,13 +48,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(y, m + 1, min(day.day, last))
 
 
+# Periods the platform can mean: anything outside is a typing error, refused with a Chinese message (not
+# Python's English "year 0 is out of range").
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 def parse(label: str) -> Period:
     """'2025' → year, '2025Q1' → quarter, '2025-03' → month."""
     text = label.strip().upper()
-    if len(text) == 4 and text.isdigit():
-        return year(int(text))
-    if len(text) == 6 and text[4] == "Q" and text[:4].isdigit():
-        return quarter(int(text[:4]), int(text[5]))
-    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-        return month(int(text[:4]), int(text[5:]))
-    raise ValueError(f"无法识别的期间“{label}”，应为 2025、2025Q1 或 2025-03")
+    unknown = f"无法识别的期间“{label}”，应为 2025、2025Q1 或 2025-03"
+    if len(text) not in (4, 6, 7) or not text[:4].isdigit():
+        raise ValueError(unknown)
+    year_no = int(text[:4])
+    if not MIN_YEAR <= year_no <= MAX_YEAR:
+        raise ValueError(f"期间“{label}”的年份应在{MIN_YEAR}至{MAX_YEAR}之间")
+    if len(text) == 4:
+        return year(year_no)
+    if len(text) == 6 and text[4] == "Q":
+        if text[5] not in "1234":
+            raise ValueError("季度只能是 1–4")
+        return quarter(year_no, int(text[5]))
+    if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"期间“{label}”的月份应在01至12之间")
+        return month(year_no, int(text[5:]))
+    raise ValueError(unknown)

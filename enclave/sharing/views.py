@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -346,7 +347,12 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("；").join(exc.messages))
     else:
         messages.success(request, _("已确认 %(report)s") % {"report": report})
-    return redirect(request.POST.get("next") or reverse("sharing:reports"))
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("sharing:reports")  # only a path on this site: never an open redirect
+    return HttpResponseRedirect(back)
 
 
 @login_required

@@ -27,3 +27,14 @@ def test_parse_labels():
     assert periods.parse("2024-07").end == dt.date(2024, 7, 31)
     with pytest.raises(ValueError):
         periods.parse("2024-13x")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("0000", "年份"), ("9999-12", "年份"), ("2024-13", "月份"), ("2024-00", "月份"), ("2024QX", "季度"),
+     ("2024Q0", "季度"), ("20240", "无法识别"), ("abcd", "无法识别")],
+)  # fmt: skip
+def test_out_of_range_periods_are_refused_in_chinese(text, says):
+    """Found by the API fuzzing: Python's own English date errors must not reach the user."""
+    with pytest.raises(ValueError, match=says):
+        periods.parse(text)
