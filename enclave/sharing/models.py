@@ -228,6 +228,10 @@ class ClosedMonth(models.Model):
     run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="closed_months")
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(auto_now_add=True)
+    # The frozen month's ledger postings sealed into a chain in closing order (ledger.py): HMAC-SM3 of
+    # the month's lines and shares plus the previous closed month's value.
+    prev_mac = models.CharField(max_length=64, blank=True, editable=False)
+    mac = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["month"]

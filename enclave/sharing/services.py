@@ -29,7 +29,7 @@ from enclave.lib import periods
 from enclave.parks.models import Park, Unit
 from enclave.projects.models import Project
 from enclave.projects.workflow import Status
-from enclave.sharing import engine, fetch
+from enclave.sharing import engine, fetch, ledger
 from enclave.sharing.models import (
     INDICATORS,
     Adjustment,
@@ -581,6 +581,10 @@ def settlement_close(*, actor: Any, period: str, progress: Progress | None = Non
         )
     result = settlement_run(actor=actor, period=period, progress=progress)
     for month in months:
-        ClosedMonth.objects.get_or_create(month=month, defaults={"run": result.run, "closed_by": actor})
+        closed, created = ClosedMonth.objects.get_or_create(
+            month=month, defaults={"run": result.run, "closed_by": actor}
+        )
+        if created:
+            ledger.month_seal(closed)
     event_record(actor=actor, verb=Verb.UPDATE, target=result.run, after={"closed": span.label})
     return result

@@ -1,4 +1,5 @@
-"""python manage.py verify_audit_chain [--head FILE]: check the audit trail's HMAC-SM3 chain.
+"""python manage.py verify_audit_chain [--head FILE]: check the audit trail's HMAC-SM3 chain, and the seals
+of the closed months' ledger postings (sharing/ledger.py).
 
 Exit 0 and "审计链完整" when every row recomputes and links to the one before; otherwise exit 1 naming
 the first broken row. With --head, also check a chain head exported earlier (audit_chain_head) is still
@@ -35,6 +36,14 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"审计链与导出的链头不符：{kept['date']} 的链头 id={kept['head_id']} 已不在日志中或已改变"
                 )
+        from enclave.sharing.ledger import ledger_verify
+
+        ledger = ledger_verify()
+        if not ledger.ok:
+            raise CommandError(
+                f"结算台账封存校验失败：第一个有问题的已关账月份 {ledger.first_bad:%Y-%m}：{ledger.reason}"
+            )
         self.stdout.write(
             f"审计链完整（OK）：{report.rows} 条记录，链头 id={report.head_id} {report.head_mac}"
         )
+        self.stdout.write(f"已关账结算分录封存完整（OK）：{ledger.months} 个月份")

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         problems = [] if manifest is None else differences(manifest["facts"], restored)
         if not restored["audit_chain"]["ok"]:
             problems.append("审计链校验失败：请运行 verify_audit_chain 查看第一条有问题的记录")
+        from enclave.sharing.ledger import ledger_verify
+
+        ledger = ledger_verify()
+        if not ledger.ok:
+            problems.append(f"已关账结算分录封存校验失败：{ledger.first_bad:%Y-%m}：{ledger.reason}")
         if options["json"]:
             self.stdout.write(json.dumps({"facts": restored, "problems": problems}, ensure_ascii=False))
         if problems:
