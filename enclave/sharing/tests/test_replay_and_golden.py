@@ -51,7 +51,13 @@ def _runs() -> list[dict]:
 
 def test_the_kunming_demo_settlement_matches_the_golden_file(demo):
     golden = json.loads(GOLDEN.read_text())["runs"]
-    assert [r["period"] for r in golden] == ["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2024Q1"]  # Q1 is empty, closed
+    assert [r["period"] for r in golden] == [
+        "2024Q2",
+        "2024Q3",
+        "2024Q4",
+        "2025Q1",
+        "2024Q1",
+    ]  # Q1 is empty, closed
     assert _runs() == golden
     for run in golden:
         assert sum(run["totals"].values()) == run["retained_fen"]  # every fen shared, none lost
