@@ -49,7 +49,7 @@ class Act:
         rows = Event.objects.filter(request_id=response["X-Request-ID"], verb=verb, object_type=object_type)
         assert rows.count() == 1, f"{verb} {object_type}: {rows.count()} rows"
         row = rows.get()
-        assert row.at.tzinfo is not None and row.at.utcoffset() == dt.timedelta(0) or row.at.tzinfo
+        assert row.at.tzinfo is not None and row.at.utcoffset() == dt.timedelta(0)  # aware, UTC
         assert row.actor_id == self.user.pk and row.actor_role == self.user.role
         assert row.actor_scope == self.user.display_scope
         assert row.success is True and row.ip == CLIENT_IP
@@ -178,9 +178,18 @@ class TestSettingChanges:
         assert row.after == {"name": "五华区（改）"}
 
     def test_an_agreement_is_recorded_with_its_shares(self, wuhua, reviewer):
-        project = make_recognised(wuhua, reviewer)
-        row = Event.objects.filter(object_id=str(project.pk), verb=Verb.RECOGNISE).get()
-        assert "parties" in json.dumps(row.after, ensure_ascii=False) or row.after
+        project = project_services.project_start_review(actor=reviewer, project=make_filed(wuhua))
+        city = Act(reviewer)
+        response = city.api("post", f"/projects/{project.pk}/recognise", {
+            "parties": [{"kind": "unit", "code": "530102", "share_bp": 6000},
+                        {"kind": "park", "code": "mohan", "share_bp": 4000}],
+            "start_month": "2025-01", "end_month": "2029-12", "reason": "材料齐全"})  # fmt: skip
+        row = city.expect_one(response, verb=Verb.CREATE, object_type="projects.agreement")
+        assert [(p["code"], p["share_bp"]) for p in row.after["parties"]] == [
+            ("530102", 6000),
+            ("mohan", 4000),
+        ]
+        assert row.after["start_month"] == "2025-01-01"
 
 
 class TestExports:
