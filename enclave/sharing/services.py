@@ -373,11 +373,14 @@ def settlement_run(*, actor: Any, period: str, progress: Progress | None = None)
                 actor, span, months, inputs, result, input_digest, rules_digest, output_digest
             )
     except IntegrityError:
-        # Another process stored the same run first: take that one (idempotent).
-        run = SettlementRun.objects.get(
+        # Another process stored the same run first: take that one (idempotent). Any other integrity
+        # failure (e.g. the audit store refusing its row) is not a race: let it through.
+        run = SettlementRun.objects.filter(
             period=span.label, input_digest=input_digest, rules_digest=rules_digest,
             engine_version=engine.ENGINE_VERSION,
-        )  # fmt: skip
+        ).first()  # fmt: skip
+        if run is None:
+            raise
         created = False
     report(4, 4, "完成")
     return RunResult(run, created, _totals(run))

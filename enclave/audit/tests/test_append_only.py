@@ -148,3 +148,43 @@ def test_no_admin_page_edits_or_deletes_audit_rows(city_admin, wuhua):
     assert Event.objects.get(pk=row.pk).reason == ""
     page = client.get(reverse("admin:audit_event_change", args=[row.pk])).content.decode()
     assert 'name="_save"' not in page and "deletelink" not in page
+
+
+def test_an_audit_insert_refused_by_the_database_rolls_back_a_report_and_a_settlement(
+    wuhua, reviewer, mohan_user, city_admin
+):
+    """Not a mock: the database itself refuses the audit row (a trigger made for the test), and the
+    business rows written before it in the same transaction are gone too."""
+    import datetime as dt
+
+    from enclave.conftest import make_recognised
+    from enclave.sharing import services as sharing
+    from enclave.sharing.models import MonthlyReport, SettlementLine, SettlementRun
+
+    project = make_recognised(wuhua, reviewer)
+    sharing.report_create(
+        actor=mohan_user, project=project, month=dt.date(2024, 7, 1), taxes={"vat": 5}, values={}
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION audit_test_refuse() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'audit store refuses'; END; $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER audit_test_refuse BEFORE INSERT ON audit_event "
+                "FOR EACH ROW EXECUTE FUNCTION audit_test_refuse()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER audit_test_refuse BEFORE INSERT ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'audit store refuses'); END"
+            )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sharing.report_create(
+            actor=mohan_user, project=project, month=dt.date(2024, 8, 1), taxes={"vat": 7}, values={}
+        )
+    assert not MonthlyReport.objects.filter(month=dt.date(2024, 8, 1)).exists()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sharing.settlement_run(actor=city_admin, period="2024Q3")
+    assert not SettlementRun.objects.exists() and not SettlementLine.objects.exists()
