@@ -11,7 +11,9 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import subprocess  # nosec B404 - only `git rev-parse` for the code version
+
+# bandit B404 (low severity): only `git rev-parse` for the code version, an argument list.
+import subprocess  # nosec B404
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
