@@ -1,7 +1,9 @@
 """Named personas and small builders shared by every app's tests.
 
 Personas (as in healthchecks' alice/bob/charlie): a city administrator, an investment-bureau reviewer,
-a Wuhua district user, a Panlong district user, a Mohan park user, a Lingang park user and an auditor.
+a Wuhua district user, a Panlong district user, a Mohan park user, a Lingang park user and an auditor;
+and the three administrators of 三权分立: system (sys_admin), security (security_admin), audit (audit_admin).
+Administrators need a second factor: `client_for(user)` signs any persona in, TOTP included.
 """
 
 from __future__ import annotations
@@ -34,10 +36,32 @@ def persona(username: str, role: str, *, unit: str | None = None, park: str | No
         password=PASSWORD,
         role=role,
         full_name=username,
+        employee_id=f"E-{username}",
         unit=Unit.objects.get(code=unit) if unit else None,
         park=Park.objects.get(code=park) if park else None,
     )
     return user
+
+
+def totp_device(user: User) -> Any:
+    """A confirmed TOTP device for the user (the authenticator app, in tests)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get_or_create(user=user, name="TOTP", defaults={"confirmed": True})[0]
+
+
+def client_for(user: User) -> Any:
+    """A test client signed in as the user, past the second factor where the user needs one."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    if user.is_admin_role:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+    return client
 
 
 @pytest.fixture
@@ -73,6 +97,21 @@ def lingang_user(db: Any) -> User:
 @pytest.fixture
 def auditor(db: Any) -> User:
     return persona("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def sys_admin(db: Any) -> User:
+    return persona("sysadm", Role.SYS_ADMIN)
+
+
+@pytest.fixture
+def security_admin(db: Any) -> User:
+    return persona("secadm", Role.SECURITY_ADMIN)
+
+
+@pytest.fixture
+def audit_admin(db: Any) -> User:
+    return persona("audadm", Role.AUDIT_ADMIN)
 
 
 _serial = iter(range(1, 10**6))

@@ -6,6 +6,7 @@ PostgreSQL URL and ENCLAVE_SECRET_KEY. Every variable is listed in the README's 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -95,6 +96,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "enclave.accounts",
@@ -122,11 +126,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "enclave.sharing.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enclave.audit.middleware.RequestContextMiddleware",
     "enclave.audit.middleware.ResponseHardeningMiddleware",
+    # After the request context (its audit rows carry IP and request id): timeouts, then the account gate
+    # (admin terminals, TOTP, forced password change, which role reaches which route).
+    "enclave.accounts.middleware.SessionTimeoutMiddleware",
+    "enclave.accounts.middleware.AccountGateMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "enclave.urls"
@@ -155,12 +165,63 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "projects:library"
 LOGOUT_REDIRECT_URL = "accounts:login"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked username before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
+SESSION_ENGINE = "enclave.accounts.sessions"  # database sessions with a user column (end all of a user's)
+
+# Password policy (密码策略, 等保 2.0 level 3 profile; see SECURITY.md for the ASVS deviations).
+ENCLAVE_PASSWORD_MIN_LENGTH = env_int("ENCLAVE_PASSWORD_MIN_LENGTH", 8)
+ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH = env_int("ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH", 12)
+ENCLAVE_PASSWORD_MIN_CLASSES = env_int("ENCLAVE_PASSWORD_MIN_CLASSES", 3)  # of upper, lower, digit, symbol
+ENCLAVE_PASSWORD_MAX_AGE_DAYS = env_int("ENCLAVE_PASSWORD_MAX_AGE_DAYS", 90)  # 0: no forced rotation
+ENCLAVE_PASSWORD_HISTORY = env_int("ENCLAVE_PASSWORD_HISTORY", 5)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "enclave.accounts.passwords.RoleMinimumLengthValidator"},
+    {"NAME": "enclave.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "enclave.accounts.passwords.UsernameNotContainedValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "enclave.accounts.passwords.PasswordHistoryValidator"},
+]
+
+# Login-failure lockout (登录失败锁定) by username, never by address: a district office shares one address.
+AXES_FAILURE_LIMIT = env_int("ENCLAVE_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ENCLAVE_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = False  # reset by the services after the LAST factor succeeds (consecutive failures)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 30 min after it began
+AXES_LOCKOUT_CALLABLE = "enclave.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "enclave.audit.middleware.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "new_password1", "new_password2", "old_password"]
+AXES_VERBOSE = False
+# axes.W006 says a lock without the address can be bypassed by rotating user agents or cookies: it cannot here,
+# the lock is on the username alone (never keyed by agent or cookie). Locking by address is refused on
+# purpose (SECURITY.md): a whole district office shares one address, and one typo-prone user would lock it out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions (会话): idle timeouts by role, an absolute lifetime.
+ENCLAVE_SESSION_IDLE_MINUTES = env_int("ENCLAVE_SESSION_IDLE_MINUTES", 30)
+ENCLAVE_ADMIN_SESSION_IDLE_MINUTES = env_int("ENCLAVE_ADMIN_SESSION_IDLE_MINUTES", 15)
+ENCLAVE_SESSION_MAX_HOURS = env_int("ENCLAVE_SESSION_MAX_HOURS", 12)
+
+# Second factor (双因素): TOTP for the three administrators always, for everyone when this switch is on.
+ENCLAVE_OTP_ALL_USERS = env_bool("ENCLAVE_OTP_ALL_USERS", PRODUCTION)
+OTP_TOTP_ISSUER = "Enclave"
+OTP_TOTP_THROTTLE_FACTOR = 0  # wrong codes count toward the username lockout instead (one mechanism)
+# Addresses (CIDR) from which the three administrators may work (管理终端); default: this machine only.
+ENCLAVE_ADMIN_ALLOWED_NETWORKS = env_list("ENCLAVE_ADMIN_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+
+# Accounts unused this many days are disabled by `manage.py disable_dormant_accounts` (run daily).
+ENCLAVE_DORMANT_DAYS = env_int("ENCLAVE_DORMANT_DAYS", 90)
+
+# SM4 key for personal information (phone, ID number): 32 hex digits, separate from SECRET_KEY.
+ENCLAVE_PI_KEY = env_str("ENCLAVE_PI_KEY", "")
+if PRODUCTION and len(ENCLAVE_PI_KEY) != 32:
+    raise RuntimeError("ENCLAVE_PI_KEY must be set to 32 hex digits (an SM4 key) in production")
+ENCLAVE_PI_KEY = ENCLAVE_PI_KEY or "0123456789abcdeffedcba9876543210"  # demo and tests only
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -197,7 +258,7 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENCLAVE_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = env_int("ENCLAVE_SESSION_AGE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = ENCLAVE_SESSION_MAX_HOURS * 3600  # the absolute lifetime; the server checks it too
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from enclave.accounts import views as account_views
 from enclave.api import api_urls
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:library", permanent=False), name="home"),
+    path("", account_views.home, name="home"),
     path("accounts/", include("enclave.accounts.urls")),
+    path("audit/", include("enclave.audit.urls")),
     path("parks/", include("enclave.parks.urls")),
     path("enterprises/", include("enclave.enterprises.urls")),
     path("projects/", include("enclave.projects.urls")),

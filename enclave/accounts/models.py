@@ -1,12 +1,21 @@
-"""Users and their roles. A role decides what a user may do; unit or park decides which rows they see."""
+"""Users and their roles. A role decides what a user may do; unit or park decides which rows they see.
+
+三权分立: the system, security and audit administrators are roles of their own. An account has exactly one
+role (one column), and one person has exactly one account (the unique 工号 `employee_id`), so no person can
+hold two administrator roles or an administrator role plus a business role; check constraints keep the
+administrators away from Django's staff and superuser flags as well.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from enclave.accounts.fields import SM4TextField
 
 
 class Role(models.TextChoices):
@@ -15,12 +24,21 @@ class Role(models.TextChoices):
     PARK = "park", _("园区管委会")
     UNIT = "unit", _("协作地（县区、开发区）")
     AUDITOR = "auditor", _("只读审计人员")
+    SYS_ADMIN = "sys_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# 三员: the three administrators, who see no business data.
+ADMIN_ROLES = (Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+BUSINESS_ROLES = (Role.CITY_ADMIN, Role.REVIEWER, Role.PARK, Role.UNIT, Role.AUDITOR)
+NO_ROLE = ""  # an account created by the system administrator, not yet granted a role
 
 
 class User(AbstractUser):
     """One official, one account. `unit` is set for unit users, `park` for park committee users."""
 
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.UNIT)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True, default=NO_ROLE)
     unit = models.ForeignKey(
         "parks.Unit",
         verbose_name=_("所属单位"),
@@ -38,6 +56,13 @@ class User(AbstractUser):
         related_name="users",
     )
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    # 工号: the person behind the account; unique, so one person has one account.
+    employee_id = models.CharField(_("工号"), max_length=32, unique=True)
+    phone = SM4TextField(_("手机号码"), blank=True)
+    id_number = SM4TextField(_("身份证号"), blank=True)
+    # Set for initial and administrator-set passwords: the next sign-in must choose a new one.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("用户")
@@ -48,16 +73,36 @@ class User(AbstractUser):
                     Q(role=Role.UNIT, unit__isnull=False, park__isnull=True)
                     | Q(role=Role.PARK, park__isnull=False, unit__isnull=True)
                     | Q(
-                        role__in=[Role.CITY_ADMIN, Role.REVIEWER, Role.AUDITOR],
+                        role__in=[
+                            Role.CITY_ADMIN,
+                            Role.REVIEWER,
+                            Role.AUDITOR,
+                            Role.SYS_ADMIN,
+                            Role.SECURITY_ADMIN,
+                            Role.AUDIT_ADMIN,
+                            NO_ROLE,
+                        ],
                         unit__isnull=True,
                         park__isnull=True,
                     )
                 ),
-            )
+            ),
+            # No superuser at all: it would bypass every role (三权分立).
+            models.CheckConstraint(name="user_no_superuser", condition=Q(is_superuser=False)),
+            # An administrator role is the account's only power: not staff of the reference-data admin too.
+            models.CheckConstraint(
+                name="user_admin_role_alone",
+                condition=~Q(role__in=[Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN])
+                | Q(is_staff=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
 
     @property
     def display_scope(self) -> str:
@@ -66,3 +111,26 @@ class User(AbstractUser):
         if self.role == Role.PARK and self.park_id:
             return self.park.short_name
         return gettext("全市")
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords (密码历史), so the last few cannot be chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)  # the salted slow hash, as in User.password
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Session(AbstractBaseSession):
+    """Django's database session plus the user it belongs to, so all of a user's sessions can be ended."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from enclave.accounts.sessions import SessionStore
+
+        return SessionStore

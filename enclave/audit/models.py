@@ -28,6 +28,19 @@ class Verb(models.TextChoices):
     DENIED = "denied", _("越权访问被拒绝")
     EXPORT = "export", _("数据导出")
     PURGE = "purge", _("审计日志清理")
+    LOCK = "lock", _("账号锁定")
+    UNLOCK = "unlock", _("账号解锁")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    USER_DISABLE = "user_disable", _("停用账号")
+    USER_ENABLE = "user_enable", _("启用账号")
+    ROLE_GRANT = "role_grant", _("授予角色")
+    ROLE_REVOKE = "role_revoke", _("撤销角色")
+    SESSION_END = "session_end", _("结束会话")
+    OTP_ENROL = "otp_enrol", _("绑定动态口令")
+    OTP_VERIFY = "otp_verify", _("动态口令验证")
+    PI_VIEW = "pi_view", _("查看完整个人信息")
+    AUDIT_VIEW = "audit_view", _("查看审计日志")
 
 
 class Event(models.Model):

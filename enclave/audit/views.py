@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
 
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
+from enclave.i18n import chinese_documents
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -20,3 +32,72 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         )
     body = loader.render_to_string("403.html", {"reason": str(exception or "")}, request)
     return HttpResponseForbidden(body)
+
+
+# --- the audit administrator's pages (审计管理员): read, search, export; each view is itself audited ----
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    from enclave.audit.queries import FILTER_KEYS
+
+    return {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
+
+
+@login_required
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    from enclave.audit.forms import EventFilterForm
+    from enclave.audit.queries import describe, events_filtered
+
+    params = _params(request)
+    events = events_filtered(request.user, params)
+    page = Paginator(events, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    description = describe(params)
+    event_record(
+        actor=request.user,
+        verb=Verb.AUDIT_VIEW,
+        object_type="audit.event",
+        object_repr="审计日志",
+        after={"filters": {k: v for k, v in params.items() if v}, "page": page.number},
+        reason=description,
+    )
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "filter_form": EventFilterForm(request.GET or None),
+            "rows": rows,
+            "page_obj": page,
+            "export_query": urlencode({k: v for k, v in params.items() if v}),
+            "filtered": bool(description),
+            "description": description,
+        },
+    )
+
+
+@login_required
+@require_GET
+@chinese_documents()
+def event_export(request: HttpRequest) -> HttpResponse:
+    from enclave.audit.excel import SHANGHAI, events_xlsx
+    from enclave.audit.queries import describe, events_filtered
+
+    params = _params(request)
+    events = list(events_filtered(request.user, params))
+    now = timezone.now()
+    description = describe(params)
+    content = events_xlsx(events, description=description, exported_at=now)
+    event_record(
+        actor=request.user,
+        verb=Verb.EXPORT,
+        object_type="audit.event",
+        object_repr="审计日志",
+        after={"filters": {k: v for k, v in params.items() if v}, "rows": len(events)},
+        reason=description,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"审计日志-{now.astimezone(SHANGHAI):%Y%m%d-%H%M%S}.xlsx"
+    )
+    return response

@@ -20,6 +20,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from enclave.accounts.models import Role, User
 from enclave.enterprises import services as enterprise_services
@@ -58,6 +59,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # 行业主管部门 (see enclave/assessment/demo.py).
     DemoUser("kaohe", Role.AUDITOR, full_name="市考核办（演示）"),
     DemoUser("gongxin", Role.AUDITOR, full_name="市工业和信息化局（演示）"),
+    DemoUser("xitong", Role.SYS_ADMIN, full_name="系统管理员（演示）"),
+    DemoUser("anquan", Role.SECURITY_ADMIN, full_name="安全管理员（演示）"),
+    DemoUser("shenji", Role.AUDIT_ADMIN, full_name="审计管理员（演示）"),
     DemoUser("mohan", Role.PARK, park="mohan", full_name="磨憨—磨丁合作区管委会（演示）"),
     DemoUser("lingang", Role.PARK, park="lingang", full_name="沪滇临港昆明科技城（演示）"),
     DemoUser("wuhua", Role.UNIT, unit="530102", full_name="五华区（演示）"),
@@ -94,12 +98,12 @@ class _DemoHasher(PBKDF2PasswordHasher):
     iterations = 10_000
 
 
-def password_new(username: str) -> str:
+def password_new(username: str, role: str = "") -> str:
     """A random password that passes the project's validators."""
     while True:
         candidate = f"Km-{secrets.token_urlsafe(12)}"
         try:
-            validate_password(candidate, User(username=username))
+            validate_password(candidate, User(username=username, role=role))
         except ValidationError:
             continue
         return candidate
@@ -109,8 +113,9 @@ def _users_create() -> dict[str, tuple[User, str]]:
     units = {u.code: u for u in Unit.objects.all()}
     parks = {p.code: p for p in Park.objects.all()}
     made: dict[str, tuple[User, str]] = {}
-    for spec in DEMO_USERS:
-        password = password_new(spec.username)
+    for index, spec in enumerate(DEMO_USERS, start=1):
+        password = password_new(spec.username, spec.role)
+        # Seeded accounts are initial passwords: each must be changed at first sign-in (等保 account hygiene).
         user = User.objects.create(
             username=spec.username,
             password=make_password(password, hasher=_DemoHasher()),
@@ -119,6 +124,9 @@ def _users_create() -> dict[str, tuple[User, str]]:
             unit=units[spec.unit] if spec.unit else None,
             park=parks[spec.park] if spec.park else None,
             is_staff=spec.role == Role.CITY_ADMIN,  # the reference-data admin admits the city administrator
+            employee_id=f"DEMO-{index:03d}",
+            must_change_password=True,
+            password_changed_at=timezone.now(),
         )
         made[spec.username] = (user, password)
     return made
@@ -137,9 +145,10 @@ def demo_passwords_reset() -> dict[str, str]:
     """New random passwords for the demo accounts (the old ones are only stored hashed)."""
     passwords: dict[str, str] = {}
     for user in demo_users():
-        passwords[user.username] = password_new(user.username)
+        passwords[user.username] = password_new(user.username, user.role)
         user.password = make_password(passwords[user.username], hasher=_DemoHasher())
-        user.save(update_fields=["password"])
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
     return passwords
 
 

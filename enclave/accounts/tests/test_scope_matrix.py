@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enclave.assessment import services as assessment_services
 from enclave.audit.models import Event
-from enclave.conftest import make_draft, make_enterprise, make_filed, make_recognised
+from enclave.conftest import client_for, make_draft, make_enterprise, make_filed, make_recognised
 from enclave.excel.models import ImportRun
 from enclave.jobs.services import job_start
 from enclave.parks.models import Unit
@@ -31,7 +31,9 @@ from enclave.sharing import services as sharing_services
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("city_admin", "reviewer", "auditor", "wuhua", "panlong", "mohan_user", "lingang_user")
+BUSINESS = ("city_admin", "reviewer", "auditor", "wuhua", "panlong", "mohan_user", "lingang_user")
+ADMINS = ("sys_admin", "security_admin", "audit_admin")  # 三权分立: none of them reaches business data
+ROLES = BUSINESS + ADMINS
 SECRET_NAME = "五华独有保密企业"
 SECRET_PROJECT = "五华保密审查项目"
 
@@ -50,15 +52,41 @@ class Obj:
 class Page:
     """A route without an object: who may open it (others get 403); lists are checked for leaks."""
 
-    allowed: tuple[str, ...] = ROLES
+    allowed: tuple[str, ...] = BUSINESS
     post_only: bool = False
 
 
 CITY = ("city_admin", "reviewer", "auditor")
 OTHERS = ("panlong", "lingang_user")
 
+NOT_SYS = tuple(r for r in ROLES if r != "sys_admin")
+NOT_SEC = tuple(r for r in ROLES if r != "security_admin")
+
 MATRIX: dict[str, Obj | Page] = {
-    "home": Page(),
+    "home": Page(allowed=ROLES),
+    # One's own account: every role.
+    "accounts:password_change": Page(allowed=ROLES),
+    "accounts:otp_verify": Page(allowed=ROLES),
+    "accounts:otp_enrol": Page(allowed=ROLES),
+    # 系统管理员: accounts (create, disable, initial passwords, personal information).
+    "accounts:user_list": Page(allowed=("sys_admin",)),
+    "accounts:user_export": Page(allowed=("sys_admin",)),
+    "accounts:user_create": Page(allowed=("sys_admin",)),
+    "accounts:user_detail": Obj("wuhua_user", "pk", NOT_SYS, (403,)),
+    "accounts:user_pi": Obj("wuhua_user", "pk", NOT_SYS, (403,)),
+    "accounts:user_disable": Obj("wuhua_user", "pk", NOT_SYS, (403,)),
+    "accounts:user_enable": Obj("wuhua_user", "pk", NOT_SYS, (403,)),
+    "accounts:user_password_reset": Obj("wuhua_user", "pk", NOT_SYS, (403,)),
+    # 安全管理员: roles, locks, sessions, policy.
+    "accounts:security": Page(allowed=("security_admin",)),
+    "accounts:policy": Page(allowed=("security_admin",)),
+    "accounts:user_unlock": Page(allowed=("security_admin",), post_only=True),
+    "accounts:role_grant": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
+    "accounts:role_revoke": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
+    "accounts:sessions_end": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
+    # 审计管理员: the audit trail, read and export only (no route edits or deletes a row).
+    "audit:list": Page(allowed=("audit_admin",)),
+    "audit:export": Page(allowed=("audit_admin",)),
     "parks:index": Page(),
     "parks:unit_list": Page(),
     "parks:park_detail": Page(),  # reference data, public by design
@@ -160,6 +188,7 @@ MATRIX: dict[str, Obj | Page] = {
 EXEMPT = {
     "accounts:login": "the sign-in page itself, public",
     "accounts:logout": "ends one's own session only",
+    "accounts:otp_qr": "one's own enrolment QR code; 404 unless an enrolment is in progress (test_totp)",
     "set_language": "sets one's own language cookie",
     "api:openapi-json": "the schema: no data; login required (test_api_projects)",
     "api:openapi-view": "the docs page: no data; login required",
@@ -190,7 +219,18 @@ def test_every_route_has_a_matrix_entry():
 
 
 @pytest.fixture
-def world(wuhua, panlong, reviewer, city_admin, mohan_user, lingang_user, auditor):
+def world(
+    wuhua,
+    panlong,
+    reviewer,
+    city_admin,
+    mohan_user,
+    lingang_user,
+    auditor,
+    sys_admin,
+    security_admin,
+    audit_admin,
+):
     enterprise = make_enterprise(name=SECRET_NAME, owner_unit=Unit.objects.get(code="530102"))
     draft = make_draft(wuhua, enterprise=enterprise, name="五华草稿项目")
     filed = make_filed(wuhua, enterprise=enterprise, name=SECRET_PROJECT)
@@ -217,11 +257,12 @@ def world(wuhua, panlong, reviewer, city_admin, mohan_user, lingang_user, audito
     )  # fmt: skip
     users = {
         "city_admin": city_admin, "reviewer": reviewer, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
-        "mohan_user": mohan_user, "lingang_user": lingang_user,
+        "mohan_user": mohan_user, "lingang_user": lingang_user, "sys_admin": sys_admin,
+        "security_admin": security_admin, "audit_admin": audit_admin,
     }  # fmt: skip
     objects = {
         "enterprise": enterprise.pk, "draft": draft.pk, "filed": filed.pk, "claim": claim.pk, "report": report.pk,
-        "job": job.pk, "wuhua_party": "530102", "import_run": import_run.pk,
+        "job": job.pk, "wuhua_party": "530102", "import_run": import_run.pk, "wuhua_user": wuhua.pk,
         "published_run": published_run.pk, "draft_run": draft_run.pk,
         "proposal": proposal.pk,
     }  # fmt: skip
@@ -247,9 +288,7 @@ def _kwargs(name: str, spec: Obj, objects: dict, recognised: Project) -> dict:
 
 
 def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(user)  # administrators past their second factor, so the gate itself is tested
 
 
 def test_nobody_reaches_another_districts_objects(world):
@@ -261,7 +300,8 @@ def test_nobody_reaches_another_districts_objects(world):
         url = reverse(name, kwargs=_kwargs(name, spec, objects, recognised))
         if name == "sharing:drilldown" or name.startswith("sharing:statement"):
             url += "?period=2024Q3"
-        for role in spec.hidden:
+        hidden = tuple(dict.fromkeys(spec.hidden + (ADMINS if spec.key != "wuhua_user" else ())))
+        for role in hidden:
             client = _client(users[role])
             for method in ("get", "post") if not name.startswith("api:") else ("get", "post", "patch"):
                 if name.startswith("api:") and method != "get":
@@ -271,14 +311,15 @@ def test_nobody_reaches_another_districts_objects(world):
                 if response.status_code == 405:
                     continue
                 body = response.content.decode(errors="replace")
-                assert response.status_code in spec.denied_status + (401, 422) or (
+                refused = spec.denied_status + (401, 422) + ((403,) if role in ADMINS else ())
+                assert response.status_code in refused or (
                     name.startswith("api:") and response.status_code in (403, 404, 422)
                 ), f"{role} {method.upper()} {name}: {response.status_code}"
                 assert response.status_code != 200, f"{role} reached {name}"
                 leaked = [s for s in secrets if s in body]
                 assert not leaked, f"{role} {method.upper()} {name} leaked {leaked}"
                 checked += 1
-        for role in set(ROLES) - set(spec.hidden):
+        for role in set(ROLES) - set(hidden):
             response = _client(users[role]).get(url)
             assert response.status_code not in (404,) or spec.key == "draft", f"{role} GET {name}: 404"
             assert response.status_code < 500

@@ -176,6 +176,9 @@ def _production_env(**extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENCLAVE_")}
     env.update(DJANGO_SETTINGS_MODULE="enclave.settings", ENCLAVE_PRODUCTION="1", ENCLAVE_DEBUG="1")
     env.update({"ENCLAVE_AUDIT_KEY": "a-throw-away-audit-chain-key-of-forty-characters", **extra})
+    env.setdefault(
+        "ENCLAVE_PI_KEY", "00112233445566778899aabbccddeeff"
+    )  # production requires the SM4 key too
     return env
 
 

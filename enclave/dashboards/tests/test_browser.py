@@ -62,7 +62,8 @@ def live_url(tmp_path_factory):
     code = (
         "from enclave.accounts.models import User\n"
         f"for u in User.objects.filter(username__in={list(USERS)!r}):\n"
-        f"    u.set_password({PASSWORD!r}); u.save()\n"
+        # As if each had already replaced the seeded initial password (the forced change has its own tests).
+        f"    u.set_password({PASSWORD!r}); u.must_change_password = False; u.save()\n"
     )
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     port = _free_port()

@@ -97,6 +97,7 @@ class TestBulletinOnTheDemo:
     def test_the_page_and_the_docx_say_the_same(self, client: Client):
         from enclave.accounts.models import User
 
+        User.objects.filter(username="mohan").update(must_change_password=False)  # seeded password replaced
         client.force_login(User.objects.get(username="mohan"))
         page = client.get("/dashboards/bulletin/?as_of=2025-03-31").content.decode()
         assert "2024年有48个项目落地，计划总投资12.92亿元" in page

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from enclave.accounts.models import Role, User
 from enclave.conftest import make_filed, persona
@@ -161,12 +161,40 @@ class TestDemoData:
     def test_the_printed_passwords_log_in_and_are_rehashed_at_full_strength(self, demo_output):
         passwords = printed_passwords(demo_output)
         assert set(passwords) == set(User.objects.values_list("username", flat=True))
-        assert len(passwords) == 26
-        user = authenticate(username="wuhua", password=passwords["wuhua"])
-        assert user is not None and user.role == Role.UNIT and user.unit.code == "530102"
-        user.refresh_from_db()
+        assert len(passwords) == 29
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": "wuhua", "password": passwords["wuhua"]}
+        )
+        assert response.status_code == 302
+        user = User.objects.get(username="wuhua")
+        assert user.role == Role.UNIT and user.unit.code == "530102"
         assert user.password.split("$")[1] == str(PBKDF2PasswordHasher.iterations)
-        assert authenticate(username="mohan", password=passwords["mohan"]).park.code == "mohan"
+        assert User.objects.get(username="mohan").check_password(passwords["mohan"])
+
+    def test_a_demo_user_changes_the_seeded_password_at_first_login_then_works(self, demo_output):
+        """Seeded accounts carry initial passwords: the first page after sign-in is the password change."""
+        passwords = printed_passwords(demo_output)
+        client = Client()
+        client.post(reverse("accounts:login"), {"username": "wuhua", "password": passwords["wuhua"]})
+        response = client.get(reverse("projects:library"))
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
+        new = "Dianchi-New#2025pass"
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": passwords["wuhua"], "new_password1": new, "new_password2": new},
+        )
+        assert response.status_code == 302
+        assert client.get(reverse("projects:library")).status_code == 200
+
+    def test_seeded_accounts_are_no_generic_or_superuser_accounts(self, demo_output):
+        from enclave.accounts.forms import RESERVED_USERNAMES
+
+        users = User.objects.all()
+        assert not users.filter(username__in=RESERVED_USERNAMES).exists()
+        assert not users.filter(is_superuser=True).exists()
+        assert all(u.must_change_password for u in users)
+        assert len(set(users.values_list("employee_id", flat=True))) == users.count()
 
     def test_it_assesses_2024_and_its_quarters_with_the_bonus_workflow(self):
         from enclave.assessment.models import AssessmentRun, BonusProposal, Contribution, UnitResult
@@ -206,8 +234,8 @@ class TestDemoData:
     def test_new_passwords_replace_the_old_ones(self, demo_output):
         old = printed_passwords(demo_output)
         new = printed_passwords(run("demo", "--new-passwords"))
-        assert authenticate(username="city", password=new["city"]) is not None
-        assert authenticate(username="city", password=old["city"]) is None
+        city = User.objects.get(username="city")
+        assert city.check_password(new["city"]) and not city.check_password(old["city"])
 
 
 class TestDemoRefusals:
