@@ -6,7 +6,6 @@ PostgreSQL URL and ENCLAVE_SECRET_KEY. Every variable is listed in the README's 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -187,8 +186,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Login-failure lockout (登录失败锁定) by username, never by address: a district office shares one address.
-AXES_FAILURE_LIMIT = env_int("ENCLAVE_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ENCLAVE_LOCKOUT_MINUTES", 30))
+ENCLAVE_LOCKOUT_FAILURES = env_int("ENCLAVE_LOCKOUT_FAILURES", 5)
+ENCLAVE_LOCKOUT_MINUTES = env_int("ENCLAVE_LOCKOUT_MINUTES", 30)
+# Read through the security policy (the security administrator may change both within bounds).
+AXES_FAILURE_LIMIT = "enclave.accounts.policy.lockout_failures"
+AXES_COOLOFF_TIME = "enclave.accounts.policy.lockout_cooloff"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = False  # reset by the services after the LAST factor succeeds (consecutive failures)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 30 min after it began

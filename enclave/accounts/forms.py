@@ -136,3 +136,49 @@ class UserFilterForm(forms.Form):
 
 def admin_role(role: str) -> bool:
     return role in ADMIN_ROLES
+
+
+# Bounds a security administrator may set (never weaker than the 等保 level-3 profile's minimums).
+POLICY_BOUNDS = {
+    "password_min_length": (8, 64),
+    "admin_password_min_length": (12, 64),
+    "password_min_classes": (3, 4),
+    "password_max_age_days": (30, 180),
+    "password_history": (5, 24),
+    "lockout_failures": (3, 10),
+    "lockout_minutes": (10, 1440),
+    "session_idle_minutes": (5, 30),
+    "admin_session_idle_minutes": (5, 15),
+    "session_max_hours": (1, 12),
+    "dormant_days": (30, 90),
+}
+
+
+class SecurityPolicyForm(forms.ModelForm):
+    class Meta:
+        from enclave.accounts.models import SecurityPolicy
+
+        model = SecurityPolicy
+        fields = [*POLICY_BOUNDS, "otp_all_users"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in POLICY_BOUNDS.items():
+            field = self.fields[name]
+            field.help_text = _("留空则使用部署配置；可设 %(low)d–%(high)d。") % {"low": low, "high": high}
+            field.widget.attrs.update({"min": low, "max": high})
+        self.fields["otp_all_users"].widget = forms.Select(
+            choices=[("unknown", _("使用部署配置")), ("true", _("是")), ("false", _("否"))]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, (low, high) in POLICY_BOUNDS.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(
+                    name,
+                    _("须在 %(low)d 到 %(high)d 之间（不低于等级保护三级要求）。")
+                    % {"low": low, "high": high},
+                )
+        return data

@@ -134,3 +134,35 @@ class Session(AbstractBaseSession):
         from enclave.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class SecurityPolicy(models.Model):
+    """The security administrator's changes to the account policy (安全策略); one row. An empty field keeps
+    the deployment's setting (README's configuration reference); forms keep values inside 等保 bounds."""
+
+    password_min_length = models.PositiveSmallIntegerField(_("密码最小长度"), null=True, blank=True)
+    admin_password_min_length = models.PositiveSmallIntegerField(
+        _("管理员密码最小长度"), null=True, blank=True
+    )
+    password_min_classes = models.PositiveSmallIntegerField(
+        _("密码至少包含的字符类别数"), null=True, blank=True
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(_("密码最长使用天数"), null=True, blank=True)
+    password_history = models.PositiveSmallIntegerField(_("不可重复使用的历史密码数"), null=True, blank=True)
+    lockout_failures = models.PositiveSmallIntegerField(_("连续登录失败锁定次数"), null=True, blank=True)
+    lockout_minutes = models.PositiveSmallIntegerField(_("锁定时长（分钟）"), null=True, blank=True)
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("业务用户空闲超时（分钟）"), null=True, blank=True
+    )
+    admin_session_idle_minutes = models.PositiveSmallIntegerField(
+        _("管理员空闲超时（分钟）"), null=True, blank=True
+    )
+    session_max_hours = models.PositiveSmallIntegerField(_("会话最长有效期（小时）"), null=True, blank=True)
+    otp_all_users = models.BooleanField(_("所有用户须动态口令"), null=True, blank=True)
+    dormant_days = models.PositiveSmallIntegerField(_("长期未使用账号停用天数"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("安全策略")
+
+    def __str__(self) -> str:
+        return str(_("安全策略"))

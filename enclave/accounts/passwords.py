@@ -10,11 +10,11 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from enclave.accounts import policy
 from enclave.accounts.models import ADMIN_ROLES
 
 CLASSES = (
@@ -32,8 +32,8 @@ def classes_in(password: str) -> int:
 
 def min_length_for(role: str) -> int:
     if role in ADMIN_ROLES:
-        return settings.ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH
-    return settings.ENCLAVE_PASSWORD_MIN_LENGTH
+        return policy.value("ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH")
+    return policy.value("ENCLAVE_PASSWORD_MIN_LENGTH")
 
 
 class RoleMinimumLengthValidator:
@@ -48,8 +48,8 @@ class RoleMinimumLengthValidator:
 
     def get_help_text(self) -> str:
         return _("至少 %(n)d 个字符（系统、安全、审计管理员至少 %(m)d 个）。") % {
-            "n": settings.ENCLAVE_PASSWORD_MIN_LENGTH,
-            "m": settings.ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH,
+            "n": policy.value("ENCLAVE_PASSWORD_MIN_LENGTH"),
+            "m": policy.value("ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH"),
         }
 
 
@@ -57,7 +57,7 @@ class CharacterClassValidator:
     """At least three of: upper-case letters, lower-case letters, digits, symbols."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        needed = settings.ENCLAVE_PASSWORD_MIN_CLASSES
+        needed = policy.value("ENCLAVE_PASSWORD_MIN_CLASSES")
         if classes_in(password) < needed:
             raise ValidationError(
                 _("密码复杂度不足：须包含大写字母、小写字母、数字、符号中的至少 %(n)d 类。") % {"n": needed},
@@ -66,7 +66,7 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("须包含大写字母、小写字母、数字、符号中的至少 %(n)d 类。") % {
-            "n": settings.ENCLAVE_PASSWORD_MIN_CLASSES
+            "n": policy.value("ENCLAVE_PASSWORD_MIN_CLASSES")
         }
 
 
@@ -86,7 +86,7 @@ class PasswordHistoryValidator:
     """None of the user's last N passwords (the current one included) may be chosen again."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        count = settings.ENCLAVE_PASSWORD_HISTORY
+        count = policy.value("ENCLAVE_PASSWORD_HISTORY")
         if user is None or user.pk is None or count <= 0:
             return
         hashes = list(user.password_history.values_list("password", flat=True)[:count])
@@ -98,4 +98,4 @@ class PasswordHistoryValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("不能与最近 %(n)d 次用过的密码相同。") % {"n": settings.ENCLAVE_PASSWORD_HISTORY}
+        return _("不能与最近 %(n)d 次用过的密码相同。") % {"n": policy.value("ENCLAVE_PASSWORD_HISTORY")}

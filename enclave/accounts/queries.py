@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from enclave.accounts import policy
 from enclave.accounts.models import Role, Session, User
 from enclave.accounts.scope import scope_of
 
@@ -46,15 +47,14 @@ def _locked(usernames: list[str] | None) -> list[str]:
     """Usernames locked right now: django-axes' failures within the cool-off, summed over the rows it keeps
     per address and browser (the lock is on the username, wherever the attempts came from)."""
     from axes.models import AccessAttempt
-    from django.conf import settings
     from django.db.models import Sum
     from django.utils import timezone
 
-    qs = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    qs = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - policy.lockout_cooloff())
     if usernames is not None:
         qs = qs.filter(username__in=usernames)
     rows = qs.values("username").annotate(total=Sum("failures_since_start"))
-    return sorted(r["username"] for r in rows if r["total"] >= settings.AXES_FAILURE_LIMIT)
+    return sorted(r["username"] for r in rows if r["total"] >= policy.lockout_failures())
 
 
 def locked_usernames(usernames: list[str]) -> set[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enclave.accounts import policy
 from enclave.accounts.models import ADMIN_ROLES, NO_ROLE, PasswordHistory, Role, Session, User
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
@@ -28,7 +28,7 @@ SESSION_SEEN = "enclave_seen"  # epoch seconds of the last request (idle timeout
 def _password_record(user: User) -> None:
     """Keep the new hash in the history and forget entries beyond the configured count."""
     PasswordHistory.objects.create(user=user, password=user.password)
-    keep = max(settings.ENCLAVE_PASSWORD_HISTORY, 1)
+    keep = max(policy.value("ENCLAVE_PASSWORD_HISTORY"), 1)
     old = list(user.password_history.values_list("pk", flat=True)[keep:])
     if old:
         PasswordHistory.objects.filter(pk__in=old).delete()
@@ -90,8 +90,8 @@ def lock_record(*, username: str) -> None:
         verb=Verb.LOCK,
         object_type="accounts.user",
         object_repr=username[:150],
-        reason=f"连续登录失败 {settings.AXES_FAILURE_LIMIT} 次，"
-        f"锁定 {int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)} 分钟",
+        reason=f"连续登录失败 {policy.lockout_failures()} 次，"
+        f"锁定 {int(policy.lockout_cooloff().total_seconds() // 60)} 分钟",
         success=False,
     )
 
@@ -263,7 +263,7 @@ def pi_view_record(*, actor: User, user: User) -> None:
 
 def dormant_accounts(*, now: dt.datetime) -> list[User]:
     """Active accounts unused for ENCLAVE_DORMANT_DAYS: last sign-in (or creation, if never) before then."""
-    cutoff = now - dt.timedelta(days=settings.ENCLAVE_DORMANT_DAYS)
+    cutoff = now - dt.timedelta(days=policy.value("ENCLAVE_DORMANT_DAYS"))
     return [
         user
         for user in User.objects.filter(is_active=True).order_by("pk")
@@ -278,7 +278,7 @@ def accounts_disable_dormant(*, now: dt.datetime) -> list[User]:
         user_disable(
             actor=None,
             user=user,
-            reason=f"超过 {settings.ENCLAVE_DORMANT_DAYS} 天未使用，自动停用",
+            reason=f"超过 {policy.value('ENCLAVE_DORMANT_DAYS')} 天未使用，自动停用",
         )
         disabled.append(user)
     return disabled
@@ -331,3 +331,26 @@ def account_bootstrap(*, username: str, employee_id: str, full_name: str, role: 
         reason="运维人员命令行建立（manage.py account_create）",
     )
     return user
+
+
+@transaction.atomic
+def policy_update(*, actor: User, data: dict[str, Any]) -> Any:
+    """安全策略修改 by the security administrator: one audit row with what changed, before and after."""
+    from enclave.accounts.models import SecurityPolicy
+    from enclave.audit.services import diff, snapshot
+
+    row, _created = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)
+    before = snapshot(row)
+    for name, new in data.items():
+        setattr(row, name, new)
+    row.save()
+    changed_before, changed_after = diff(before, snapshot(row))
+    event_record(
+        actor=actor,
+        verb=Verb.UPDATE,
+        target=row,
+        before=changed_before,
+        after=changed_after,
+        reason="安全策略修改",
+    )
+    return row

@@ -50,8 +50,8 @@ def _lock_active(request: HttpRequest, username: str) -> bool:
 
 def _lock_message() -> str:
     return _("该账号因连续 %(n)d 次登录失败已被锁定 %(m)d 分钟；请稍后再试，或请安全管理员解锁。") % {
-        "n": settings.AXES_FAILURE_LIMIT,
-        "m": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "n": policy.lockout_failures(),
+        "m": int(policy.lockout_cooloff().total_seconds() // 60),
     }
 
 
@@ -118,7 +118,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         why = _("这是管理员设置的初始密码，首次登录须修改为只有您知道的密码。")
     elif policy.password_expired(user, timezone.now()):
         why = _("密码已使用超过 %(n)d 天，须更换后才能继续使用。") % {
-            "n": settings.ENCLAVE_PASSWORD_MAX_AGE_DAYS
+            "n": policy.value("ENCLAVE_PASSWORD_MAX_AGE_DAYS")
         }
     else:
         why = ""
@@ -483,43 +483,56 @@ def sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def policy_view(request: HttpRequest) -> HttpResponse:
-    """The account policy in force (set by the deployment's environment variables, see README)."""
+    """The account policy in force, and the security administrator's form to change it within bounds."""
+    from enclave.accounts.forms import SecurityPolicyForm
+
+    form = SecurityPolicyForm(request.POST or None, instance=policy.stored())
+    if request.method == "POST" and form.is_valid():
+        services.policy_update(
+            actor=request.user, data={name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
+        messages.success(request, _("安全策略已保存，立即生效。"))
+        return redirect("accounts:policy")
     rows = [
-        (_("密码最小长度"), settings.ENCLAVE_PASSWORD_MIN_LENGTH, "ENCLAVE_PASSWORD_MIN_LENGTH"),
+        (_("密码最小长度"), policy.value("ENCLAVE_PASSWORD_MIN_LENGTH"), "ENCLAVE_PASSWORD_MIN_LENGTH"),
         (
             _("管理员密码最小长度"),
-            settings.ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH,
+            policy.value("ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH"),
             "ENCLAVE_ADMIN_PASSWORD_MIN_LENGTH",
         ),
         (
             _("密码至少包含的字符类别数"),
-            settings.ENCLAVE_PASSWORD_MIN_CLASSES,
+            policy.value("ENCLAVE_PASSWORD_MIN_CLASSES"),
             "ENCLAVE_PASSWORD_MIN_CLASSES",
         ),
-        (_("密码最长使用天数"), settings.ENCLAVE_PASSWORD_MAX_AGE_DAYS, "ENCLAVE_PASSWORD_MAX_AGE_DAYS"),
-        (_("不可重复使用的历史密码数"), settings.ENCLAVE_PASSWORD_HISTORY, "ENCLAVE_PASSWORD_HISTORY"),
-        (_("连续登录失败锁定次数"), settings.AXES_FAILURE_LIMIT, "ENCLAVE_LOCKOUT_FAILURES"),
+        (
+            _("密码最长使用天数"),
+            policy.value("ENCLAVE_PASSWORD_MAX_AGE_DAYS"),
+            "ENCLAVE_PASSWORD_MAX_AGE_DAYS",
+        ),
+        (_("不可重复使用的历史密码数"), policy.value("ENCLAVE_PASSWORD_HISTORY"), "ENCLAVE_PASSWORD_HISTORY"),
+        (_("连续登录失败锁定次数"), policy.lockout_failures(), "ENCLAVE_LOCKOUT_FAILURES"),
         (
             _("锁定时长（分钟）"),
-            int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            int(policy.lockout_cooloff().total_seconds() // 60),
             "ENCLAVE_LOCKOUT_MINUTES",
         ),
         (
             _("业务用户空闲超时（分钟）"),
-            settings.ENCLAVE_SESSION_IDLE_MINUTES,
+            policy.value("ENCLAVE_SESSION_IDLE_MINUTES"),
             "ENCLAVE_SESSION_IDLE_MINUTES",
         ),
         (
             _("管理员空闲超时（分钟）"),
-            settings.ENCLAVE_ADMIN_SESSION_IDLE_MINUTES,
+            policy.value("ENCLAVE_ADMIN_SESSION_IDLE_MINUTES"),
             "ENCLAVE_ADMIN_SESSION_IDLE_MINUTES",
         ),
-        (_("会话最长有效期（小时）"), settings.ENCLAVE_SESSION_MAX_HOURS, "ENCLAVE_SESSION_MAX_HOURS"),
+        (_("会话最长有效期（小时）"), policy.value("ENCLAVE_SESSION_MAX_HOURS"), "ENCLAVE_SESSION_MAX_HOURS"),
         (
             _("所有用户须动态口令"),
-            _("是") if settings.ENCLAVE_OTP_ALL_USERS else _("否"),
+            _("是") if policy.value("ENCLAVE_OTP_ALL_USERS") else _("否"),
             "ENCLAVE_OTP_ALL_USERS",
         ),
         (
@@ -527,6 +540,6 @@ def policy_view(request: HttpRequest) -> HttpResponse:
             ", ".join(settings.ENCLAVE_ADMIN_ALLOWED_NETWORKS),
             "ENCLAVE_ADMIN_ALLOWED_NETWORKS",
         ),
-        (_("长期未使用账号停用天数"), settings.ENCLAVE_DORMANT_DAYS, "ENCLAVE_DORMANT_DAYS"),
+        (_("长期未使用账号停用天数"), policy.value("ENCLAVE_DORMANT_DAYS"), "ENCLAVE_DORMANT_DAYS"),
     ]
-    return render(request, "accounts/policy.html", {"rows": rows})
+    return render(request, "accounts/policy.html", {"rows": rows, "form": form})
