@@ -51,6 +51,10 @@ PAGES = [
     ("sharing:adjustments", None, "city_admin"),
     ("sharing:rates", None, "city_admin"),
     ("accounts:login", None, None),
+    ("excel:index", None, "mohan_user"),
+    ("assessment:index", None, "city_admin"),
+    ("assessment:deductions", None, "city_admin"),
+    ("assessment:bonus", None, "city_admin"),
 ]
 HEADER_ACTIONS = ("/accounts/logout/", "/i18n/setlang/")
 
@@ -105,7 +109,9 @@ def _assert_answer(response, where: str) -> None:
     elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
         body = response.content.decode()
         errors = re.findall(
-            r'class="(?:errorlist[^"]*|form-errors|message error)"[^>]*>(.*?)</(?:ul|div|p)>', body, re.S
+            r'class="(?:errorlist[^"]*|form-errors|message error|error)"[^>]*>(.*?)</(?:ul|div|p|small)>',
+            body,
+            re.S,
         )
         assert errors, f"{where}: 200 without an error message"
         assert any(CHINESE.search(e) for e in errors), f"{where}: error not in Chinese: {errors[:2]}"
