@@ -104,7 +104,7 @@ def event_record(
 
 # ---------------------------------------------------------------- retention and the chain
 
-SECURITY_ADMIN_ROLE = "security_admin"  # 安全管理员 (三权分立)
+SECURITY_ADMIN_ROLE = "security_admin"  # 安全管理员 (三权分立): accounts.models.Role.SECURITY_ADMIN
 
 
 def retention_floor(today: dt.date | None = None) -> dt.date:

@@ -76,29 +76,25 @@ def _aged(wuhua, days: int) -> Event:
 class TestPurge:
     """Check 19: the only way out is an audited purge by the security administrator of rows > 180 days."""
 
-    def _security_admin(self, user):
-        user.role = "security_admin"  # in memory: the role itself comes with the accounts work
-        return user
-
-    def test_nobody_but_the_security_admin_may_purge(self, city_admin, auditor):
+    def test_nobody_but_the_security_admin_may_purge(self, city_admin, auditor, sys_admin, audit_admin):
         import datetime as dt
 
         from django.core.exceptions import PermissionDenied
 
         from enclave.audit.services import audit_purge
 
-        for user in (city_admin, auditor):
+        for user in (city_admin, auditor, sys_admin, audit_admin):
             with pytest.raises(PermissionDenied):
                 audit_purge(actor=user, before=dt.date(2000, 1, 1))
 
-    def test_a_purge_cannot_reach_into_the_last_180_days(self, reviewer):
+    def test_a_purge_cannot_reach_into_the_last_180_days(self, security_admin):
         from django.core.exceptions import ValidationError
         from django.utils import timezone
 
         from enclave.audit.services import audit_purge
 
         with pytest.raises(ValidationError, match="180"):
-            audit_purge(actor=self._security_admin(reviewer), before=timezone.localdate())
+            audit_purge(actor=security_admin, before=timezone.localdate())
 
     def test_the_database_keeps_young_rows_even_on_the_purge_path(self, wuhua):
         young = _aged(wuhua, 100)
@@ -110,7 +106,7 @@ class TestPurge:
             cursor.execute("DELETE FROM audit_event WHERE id = %s", [young.pk])
         assert Event.objects.filter(pk=young.pk).exists()
 
-    def test_an_old_row_is_purged_audited_and_the_chain_still_verifies(self, wuhua, reviewer):
+    def test_an_old_row_is_purged_audited_and_the_chain_still_verifies(self, wuhua, security_admin):
         import datetime as dt
 
         from django.utils import timezone
@@ -120,19 +116,27 @@ class TestPurge:
         old = [_aged(wuhua, 400), _aged(wuhua, 390)]
         young = _aged(wuhua, 10)
         before = timezone.localdate() - dt.timedelta(days=200)
-        assert audit_purge(actor=self._security_admin(reviewer), before=before) == 2
+        assert audit_purge(actor=security_admin, before=before) == 2
         assert not Event.objects.filter(pk__in=[e.pk for e in old]).exists()
         assert Event.objects.filter(pk=young.pk).exists()
         purge = Event.objects.get(verb=Verb.PURGE)
-        assert purge.actor == reviewer and purge.actor_role == "security_admin"
+        assert purge.actor == security_admin and purge.actor_role == "security_admin"
         assert purge.after["deleted"] == 2 and purge.after["anchor_mac"] == old[-1].mac
         assert chain_verify().ok
 
-    def test_the_purge_command_refuses_others(self, city_admin):
+    def test_the_purge_command_refuses_others_and_works_for_the_security_admin(
+        self, city_admin, security_admin
+    ):
+        from io import StringIO
+
         from django.core.management import CommandError, call_command
 
         with pytest.raises(CommandError, match="安全管理员"):
             call_command("purge_audit", "--before", "2000-01-01", "--actor", city_admin.username)
+        out = StringIO()
+        call_command("purge_audit", "--before", "2000-01-01", "--actor", security_admin.username, stdout=out)
+        assert "已清理 0 条" in out.getvalue()
+        assert Event.objects.filter(verb=Verb.PURGE, actor=security_admin).count() == 1
 
 
 def test_no_admin_page_edits_or_deletes_audit_rows(city_admin, wuhua):
