@@ -36,7 +36,9 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-CHECKOUT_ID = hashlib.sha1(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:8]  # a name, not security
+CHECKOUT_ID = hashlib.sha1(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[
+    :8
+]  # a name, not security
 
 
 def database_from_url(url: str) -> dict[str, object]:
@@ -71,6 +73,17 @@ def database_from_url(url: str) -> dict[str, object]:
 PRODUCTION = env_bool("ENCLAVE_PRODUCTION", False)
 DEBUG = env_bool("ENCLAVE_DEBUG", False) and not PRODUCTION
 DEMO_MODE = env_bool("ENCLAVE_DEMO", not PRODUCTION)
+
+# Mail (the daily digest of overdue items, `manage.py digest --email`): the console in demo mode.
+EMAIL_BACKEND = env_str(
+    "ENCLAVE_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("ENCLAVE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ENCLAVE_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("ENCLAVE_EMAIL_FROM", "enclave@localhost")
 SECRET_KEY = env_str("ENCLAVE_SECRET_KEY", "")
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("ENCLAVE_SECRET_KEY must be set to at least 50 characters in production")
@@ -79,7 +92,9 @@ SECRET_KEY = SECRET_KEY or "insecure-local-key-for-demo-and-tests-only-never-in-
 # does not let anyone re-seal an edited trail. Rotation: see SECURITY.md.
 ENCLAVE_AUDIT_KEY = env_str("ENCLAVE_AUDIT_KEY", "")
 if PRODUCTION and (len(ENCLAVE_AUDIT_KEY) < 32 or ENCLAVE_AUDIT_KEY == SECRET_KEY):
-    raise RuntimeError("ENCLAVE_AUDIT_KEY must be set to at least 32 characters, different from the secret key")
+    raise RuntimeError(
+        "ENCLAVE_AUDIT_KEY must be set to at least 32 characters, different from the secret key"
+    )
 ENCLAVE_AUDIT_KEY = ENCLAVE_AUDIT_KEY or "insecure-demo-audit-chain-key-never-in-production"
 ALLOWED_HOSTS = env_list("ENCLAVE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
@@ -111,6 +126,8 @@ INSTALLED_APPS = [
     "enclave.excel",
     "enclave.dashboards",
     "enclave.ops",
+    "enclave.leads",
+    "enclave.land",
 ]
 
 # Long jobs (settlements, imports) run in the background through django-tasks; its database backend needs

@@ -17,6 +17,8 @@ urlpatterns = [
     path("sharing/", include("enclave.sharing.urls")),
     path("assessment/", include("enclave.assessment.urls")),
     path("public/", include("enclave.assessment.public_urls")),
+    path("leads/", include("enclave.leads.urls")),
+    path("land/", include("enclave.land.urls")),
     path("jobs/", include("enclave.jobs.urls")),
     path("excel/", include("enclave.excel.urls")),
     path("dashboards/", include("enclave.dashboards.urls")),

@@ -143,10 +143,24 @@ class SubPark(models.Model):
         related_name="subparks",
     )
     note = models.TextField(_("备注"), blank=True)
+    # What the unit plans and builds (buildings, milestones, parcels and tenants live in enclave/land).
+    planned_investment_fen = models.BigIntegerField(_("计划投资（分）"), null=True, blank=True)
+    target_industries = models.ManyToManyField(
+        Industry, verbose_name=_("重点引进行业"), blank=True, related_name="target_subparks"
+    )
+    focus = models.TextField(_("产业定位说明"), blank=True)
+    construction_started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    completed_on = models.DateField(_("建成投用日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["park", "name"]
         verbose_name = verbose_name_plural = _("跨区域合作园区（园中园）")
+        constraints = [
+            models.CheckConstraint(
+                name="subpark_investment_nonnegative",
+                condition=models.Q(planned_investment_fen__isnull=True) | models.Q(planned_investment_fen__gte=0),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

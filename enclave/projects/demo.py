@@ -700,4 +700,8 @@ def demo_build() -> dict[str, str]:
     from enclave.assessment.demo import demo_assessment_build
 
     demo_assessment_build(users=builder.users)
+
+    from enclave.leads.demo import demo_pipeline_build
+
+    demo_pipeline_build(builder.users)
     return {name: password for name, (_, password) in made.items()}

@@ -24,7 +24,9 @@ from enclave.audit.models import Event
 from enclave.conftest import client_for, make_draft, make_enterprise, make_filed, make_recognised
 from enclave.excel.models import ImportRun
 from enclave.jobs.services import job_start
-from enclave.parks.models import Unit
+from enclave.land import services as land_services
+from enclave.leads import services as lead_services
+from enclave.parks.models import Park, Unit
 from enclave.projects import services as project_services
 from enclave.projects.models import Project
 from enclave.sharing import services as sharing_services
@@ -36,6 +38,10 @@ ADMINS = ("sys_admin", "security_admin", "audit_admin")  # 三权分立: none of
 ROLES = BUSINESS + ADMINS
 SECRET_NAME = "五华独有保密企业"
 SECRET_PROJECT = "五华保密审查项目"
+SECRET_LEAD = "五华保密线索企业"
+SECRET_VISIT = "五华保密考察团"
+SECRET_PARCEL = "五华保密宗地"
+SECRET_TENANT = "五华保密入园企业"
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Page:
 
 CITY = ("city_admin", "reviewer", "auditor")
 OTHERS = ("panlong", "lingang_user")
+UNIT_ONLY = (*OTHERS, *CITY, "mohan_user")  # only the owning unit may change it; others see it or not
 
 NOT_SYS = tuple(r for r in ROLES if r != "sys_admin")
 NOT_SEC = tuple(r for r in ROLES if r != "security_admin")
@@ -124,6 +131,35 @@ MATRIX: dict[str, Obj | Page] = {
     "dashboards:export": Page(),
     "dashboards:bulletin": Page(),  # built from public figures only (recognised projects, sub-parks)
     "dashboards:bulletin_docx": Page(),
+    "leads:list": Page(),
+    "leads:export": Page(),
+    "leads:create": Page(allowed=("wuhua", "panlong")),
+    "leads:detail": Obj("lead", "pk", OTHERS),
+    "leads:edit": Obj("lead", "pk", UNIT_ONLY, (404, 403)),
+    "leads:move": Obj("lead", "pk", UNIT_ONLY, (404, 403)),
+    "leads:fact": Obj("lead", "pk", UNIT_ONLY, (404, 403)),
+    "leads:file": Obj("lead", "pk", UNIT_ONLY, (404, 403)),
+    "leads:attention": Page(),
+    "leads:funnel": Page(),
+    "leads:visits": Page(),
+    "leads:visit_export": Page(),
+    "leads:visit_create": Page(allowed=("wuhua", "panlong")),
+    "leads:visit_detail": Obj("visit", "pk", OTHERS),
+    "leads:visit_edit": Obj("visit", "pk", UNIT_ONLY, (404, 403)),
+    "land:list": Page(),
+    "land:export": Page(),
+    "land:create": Page(allowed=("wuhua", "panlong")),
+    "land:detail": Obj("parcel", "pk", OTHERS),
+    "land:edit": Obj("parcel", "pk", UNIT_ONLY, (404, 403)),
+    "land:subparks": Page(),
+    "land:subpark_export": Page(),
+    "land:subpark_create": Page(allowed=("wuhua", "panlong")),
+    "land:subpark_detail": Obj("subpark", "pk", OTHERS),
+    "land:subpark_edit": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
+    "land:building_add": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
+    "land:milestone_add": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
+    "land:milestone_done": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
+    "land:tenant_add": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
     "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "excel:index": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),
@@ -255,6 +291,31 @@ def world(
         problems=[{"sheet": "企业信息", "row": 3, "column": "A", "header": "企业名称", "value": SECRET_NAME,
                    "reason": "测试"}], problem_count=1, marked=b"PK marked copy",
     )  # fmt: skip
+    lead = lead_services.lead_create(
+        actor=wuhua, data={"enterprise_name": SECRET_LEAD, "park": Park.objects.get(code="mohan")},
+        contacted_on=dt.date(2024, 3, 1),
+    )  # fmt: skip
+    visit = lead_services.visit_create(
+        actor=wuhua,
+        data={"title": SECRET_VISIT, "visited_on": dt.date(2024, 4, 1), "park": Park.objects.get(code="mohan"),
+              "leads": [lead]},
+    )  # fmt: skip
+    subpark = land_services.subpark_create(
+        actor=wuhua, data={"name": "五华矩阵测试园中园", "park": Park.objects.get(code="mohan"),
+                           "planned_investment_fen": 123_456_789_00},
+    )  # fmt: skip
+    parcel = land_services.parcel_create(
+        actor=wuhua,
+        data={"park": Park.objects.get(code="mohan"), "subpark": subpark, "parcel_no": SECRET_PARCEL,
+              "area_mu": "47.03", "auctioned_on": dt.date(2024, 7, 15), "price_fen": 292_000_000_00},
+    )  # fmt: skip
+    land_services.tenant_add(
+        actor=wuhua,
+        subpark=subpark,
+        enterprise_name=SECRET_TENANT,
+        status="intending",
+        since_on=dt.date(2024, 9, 1),
+    )
     users = {
         "city_admin": city_admin, "reviewer": reviewer, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
         "mohan_user": mohan_user, "lingang_user": lingang_user, "sys_admin": sys_admin,
@@ -264,7 +325,8 @@ def world(
         "enterprise": enterprise.pk, "draft": draft.pk, "filed": filed.pk, "claim": claim.pk, "report": report.pk,
         "job": job.pk, "wuhua_party": "530102", "import_run": import_run.pk, "wuhua_user": wuhua.pk,
         "published_run": published_run.pk, "draft_run": draft_run.pk,
-        "proposal": proposal.pk,
+        "proposal": proposal.pk, "lead": lead.pk, "visit": visit.pk,
+        "parcel": parcel.pk, "subpark": subpark.pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,
@@ -274,6 +336,10 @@ def world(
         enterprise.credit_code,
         "987,654.32",
         "98765432",
+        SECRET_LEAD,
+        SECRET_VISIT,
+        SECRET_PARCEL,
+        SECRET_TENANT,
     ]
     return users, objects, secrets, recognised
 

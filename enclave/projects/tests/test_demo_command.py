@@ -257,3 +257,39 @@ class TestDemoRefusals:
         with pytest.raises(CommandError, match="reviewer"):
             run("demo")
         assert User.objects.count() == 1
+
+
+def test_the_demo_reproduces_wuhuas_pipeline_and_land(tmp_path, settings):
+    """五华区 for its sub-park: 100+ contacted, 7 visits with 30+ enterprises, 23 intending, 3 filed, 1 agreement;
+    禄劝县's 52.57亩 and 5.18万 m²; land won by 寻甸, 安宁 and 东川."""
+    import json as _json
+    from decimal import Decimal as _D
+    from io import StringIO
+
+    from django.core.management import call_command as _call
+
+    from enclave.land.models import Building, LandParcel
+    from enclave.land.queries import land_won_up_to
+    from enclave.parks.models import SubPark
+
+    settings.MEDIA_ROOT = tmp_path
+    _call("demo", stdout=StringIO())
+    subpark = SubPark.objects.get(name="云南五华产业园磨憨园区")
+    out = StringIO()
+    _call("funnel", "--unit", "530102", "--to", "2025-05-08", "--json", stdout=out)
+    figures = _json.loads(out.getvalue())
+    assert figures["contacted"] >= 100 and figures["visits"] == 7 and figures["visit_enterprises"] >= 30
+    assert (figures["intending"], figures["filed"], figures["agreements"]) == (23, 3, 1)
+    assert subpark.parcels.get().area_mu == _D("47.03") and subpark.planned_investment_fen == 2_920_000_000_0
+    assert subpark.milestones.get(is_completion=True).due_on.isoformat() == "2025-06-30"
+    luquan = LandParcel.objects.get(unit__code="530128")
+    assert luquan.area_mu == _D("52.57")
+    assert sum(b.floor_area_m2 for b in Building.objects.filter(subpark=luquan.subpark)) == _D("51800")
+    assert luquan.subpark.tenants.count() == 8
+    assert {w.unit_code for w in land_won_up_to(dt.date(2025, 5, 8))} >= {
+        "530102",
+        "530128",
+        "530129",
+        "530181",
+        "530113",
+    }
