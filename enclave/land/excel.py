@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from enclave.excel.export import Column, wan
 from enclave.land.models import LandParcel, Resource
 from enclave.lib.money import FEN_PER_YUAN, fen_to_decimal
 from enclave.lib.units import square_metres_from_mu
 from enclave.parks.models import SubPark
-from enclave.projects.excel import Column, wan
 
 PARCEL_COLUMNS = (
     Column("竞得单位", 14),

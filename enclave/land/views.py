@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enclave.excel.export import workbook_build, workbook_bytes
 from enclave.i18n import chinese_documents
 from enclave.land import excel, services
 from enclave.land.forms import (
@@ -41,7 +42,6 @@ from enclave.land.queries import (
 from enclave.leads.filters import text_param
 from enclave.leads.views import errors_attach, is_unit, xlsx_response
 from enclave.parks.models import Park, SubPark, Unit
-from enclave.projects.excel import workbook_build, workbook_bytes
 
 
 def _describe(params: dict[str, str], empty: str) -> str:

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from enclave.accounts.models import Role, User
+from enclave.excel.export import Column, workbook_build, workbook_bytes
 from enclave.leads.attention import AttentionItem, attention_items
-from enclave.projects.excel import Column, workbook_build, workbook_bytes
 
 COLUMNS = (
     Column("事项", 16),

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from enclave.excel.export import Column, wan, workbook_build, workbook_bytes
 from enclave.leads.models import Lead, Visit
-from enclave.projects.excel import Column, wan, workbook_build, workbook_bytes
 
 LEAD_COLUMNS = (
     Column("企业名称", 32),
