@@ -29,7 +29,7 @@ POST_ONLY_PAGES = {
     "projects:file", "projects:action", "projects:conflict_resolve", "sharing:run", "sharing:close",
     "sharing:report_confirm", "accounts:logout", "assessment:run_start", "assessment:publish",
     "assessment:bonus_draft",
-    "sharing:report_confirm", "accounts:logout", "leads:move", "leads:fact", "land:building_add",
+    "leads:move", "leads:fact", "land:building_add",
     "land:milestone_add", "land:milestone_done", "land:tenant_add",
 }  # fmt: skip
 PLACEHOLDER = {"int": 1, "str": "530102", "slug": "mohan", "path": "x"}
