@@ -174,10 +174,10 @@ def _luquan(users: dict[str, Any]) -> None:
     mohan = Park.objects.get(code="mohan")
     subpark = land_services.subpark_create(
         actor=luquan,
-        data={"name": f"{SAMPLE}禄劝县磨憨产业协作园", "park": mohan, "planned_investment_fen": 313 * FEN_PER_YI // 100,
+        data={"name": "禄劝县磨憨标准厂房园区", "park": mohan, "planned_investment_fen": 313 * FEN_PER_YI // 100,
               "focus": "轻工业企业", "target_industries": list(Industry.objects.filter(code__in=["C"])),
               "construction_started_on": dt.date(2024, 11, 1),
-              "note": "报道未载明园区名称，名称为示例；计划投资、厂房面积、竞得日期和面积据2025-05-08报道"},
+              "note": "报道未载明园区名称，此为按报道内容所起的描述性名称；计划投资、厂房面积、竞得日期和面积据2025-05-08报道"},
     )  # fmt: skip
     land_services.parcel_create(
         actor=luquan,
