@@ -41,13 +41,20 @@ def _enclave_fields():
                 yield model, field
 
 
+AREA_SUFFIXES = ("_mu", "_m2")  # land in 亩 and floor space in m²: exact Decimals with two places, never money
+
+
 def test_no_model_has_a_float_or_decimal_column():
+    """No float column anywhere; a Decimal column only for an area (named *_mu or *_m2), never for money."""
     bad = [
         f"{m.__name__}.{f.name}"
         for m, f in _enclave_fields()
-        if isinstance(f, models.FloatField | models.DecimalField)
+        if isinstance(f, models.FloatField)
+        or (isinstance(f, models.DecimalField) and not f.name.endswith(AREA_SUFFIXES))
     ]
     assert not bad
+    areas = [f for _m, f in _enclave_fields() if isinstance(f, models.DecimalField)]
+    assert all(f.decimal_places == 2 for f in areas)
 
 
 def test_every_fen_field_is_an_integer_field():
