@@ -32,7 +32,13 @@ class CellError(ValueError):
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not _SPACES.sub("", value))
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if value and not value[0].isspace() and value[0] not in "\u200b\ufeff":
+        return False  # the usual cell: it starts with something visible
+    return not _SPACES.sub("", value)
 
 
 def text(value: Any) -> str:
@@ -65,10 +71,35 @@ def decimal_of(value: float | int) -> Decimal:
     return Decimal(format(value, ".15g"))
 
 
+_DECIMALS_OF_UNIT = {10**k: k for k in range(0, 13)}  # fen per unit → decimals a unit may have
+
+
+def _float_fen(value: float, decimals: int) -> int | None:
+    """The decimal path below done on the 15-digit text, without Decimal: the same answer for a plain
+    (non-exponent) number; None sends every other case (exponents, too many decimals) down the exact path."""
+    typed = format(value, ".15g")
+    if "e" in typed or "n" in typed:
+        return None
+    whole, _dot, fraction = typed.partition(".")
+    if len(fraction) > decimals:
+        return None
+    negative = whole.startswith("-")
+    fen = int(whole.lstrip("-") or "0") * 10**decimals + int(fraction.ljust(decimals, "0") or "0")
+    return -fen if negative else fen
+
+
 def money(value: Any, *, unit_fen: int) -> int:
     """An amount into fen. `unit_fen` is the column's unit when the cell writes none."""
     if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
         raise CellError(_("不是金额，请填写数字，如 1234.56"))
+    if value.__class__ is float and value.is_integer() and -(2**53) < value < 2**53:
+        return int(value) * unit_fen  # the common case, exact: a whole number stored as a float
+    if value.__class__ is int:
+        return value * unit_fen
+    if value.__class__ is float and unit_fen in _DECIMALS_OF_UNIT:
+        fen = _float_fen(value, _DECIMALS_OF_UNIT[unit_fen])
+        if fen is not None:
+            return fen
     if isinstance(value, int | float):
         if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
             raise CellError(_("不是有效的数字"))

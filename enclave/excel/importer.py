@@ -15,6 +15,7 @@ row, column, the value and the reason; `marked_copy` returns the uploaded file w
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -25,7 +26,7 @@ from typing import Any
 
 import python_calamine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -38,6 +39,7 @@ from enclave.projects.workflow import TransitionError
 Progress = Callable[[int, int, str], None]
 HEADER_SEARCH_ROWS = 30
 SKIPPED_SHEETS = ("说明", "代码表", "错误清单")
+WRITING = "写入（全部成功后一次提交）"
 UNITS_IN_HEADER = (("亿元", FEN_PER_YI), ("万元", FEN_PER_WAN), ("元", FEN_PER_YUAN))
 
 
@@ -179,30 +181,53 @@ def _letter(sheet: Sheet, index: int) -> str:
     return get_column_letter(sheet.col_offset + index + 1)
 
 
-def _is_example(row: list[Any]) -> bool:
-    return any(isinstance(v, str) and v.strip().startswith(EXAMPLE_MARK) for v in row)
+def _is_blank_or_example(row: list[Any]) -> bool:
+    """A row to skip: nothing in it, or the template's example row (one pass over the row)."""
+    blank = True
+    for v in row:
+        if isinstance(v, str):
+            if v.strip().startswith(EXAMPLE_MARK):
+                return True
+            if blank and not cells.is_blank(v):
+                blank = False
+        elif v is not None:
+            blank = False
+    return blank
 
 
-def _parse(sheet: Sheet, number: int, row: list[Any]) -> tuple[dict[str, Any], list[Problem]]:
+def _readers(sheet: Sheet) -> list[tuple[int, str, bool, Callable[[Any], Any], Column]]:
+    """Each column's position, key, whether required, and the function that reads its cells."""
+    readers = []
+    for column in sheet.columns:
+        f = column.field
+        if f.money_unit is not None:
+            read = functools.partial(cells.money, unit_fen=column.unit_fen or f.money_unit)
+        else:
+            read = f.parse or cells.text
+        # Cells repeat (months, project codes, round amounts): each distinct value is read once. `typed`
+        # keeps 1, 1.0 and True apart; a cell that cannot be read raises again each time (not cached).
+        readers.append((column.index, f.key, f.required, functools.lru_cache(maxsize=65536, typed=True)(read),
+                        column))  # fmt: skip
+    return readers
+
+
+def _parse(
+    sheet: Sheet, number: int, row: list[Any], readers: list | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
-    for column in sheet.columns:
-        raw = row[column.index] if column.index < len(row) else None
-        f = column.field
-        if cells.is_blank(raw):
-            if f.required:
-                problems.append(Problem(sheet.name, number, _letter(sheet, column.index), column.header, "",
+    width = len(row)
+    for index, key, required, read, column in readers or _readers(sheet):
+        raw = row[index] if index < width else None
+        if raw is None or (isinstance(raw, str) and cells.is_blank(raw)):
+            if required:
+                problems.append(Problem(sheet.name, number, _letter(sheet, index), column.header, "",
                                         _("必填，不能为空")))  # fmt: skip
             continue
         try:
-            if f.money_unit is not None:
-                values[f.key] = cells.money(raw, unit_fen=column.unit_fen or f.money_unit)
-            elif f.parse is not None:
-                values[f.key] = f.parse(raw)
-            else:
-                values[f.key] = cells.text(raw)
+            values[key] = read(raw)
         except cells.CellError as exc:
-            problems.append(Problem(sheet.name, number, _letter(sheet, column.index), column.header,
+            problems.append(Problem(sheet.name, number, _letter(sheet, index), column.header,
                                     cells.text(raw)[:100], str(exc)))  # fmt: skip
     return values, problems
 
@@ -240,8 +265,12 @@ def import_file(
     dry_run: bool,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    batch: bool = True,
 ) -> ImportResult:
-    """Import one file; nothing is written unless every row is valid and this is not a dry run."""
+    """Import one file; nothing is written unless every row is valid and this is not a dry run.
+
+    Kinds with a batch path use it unless `batch=False` (the row-by-row path through the service, kept
+    as the reference the batch path is tested against)."""
     limits = limits or Limits.from_settings()
     result = ImportResult(kind=kind.name, filename=filename, dry_run=dry_run)
     report = progress or (lambda done, total, stage: None)
@@ -280,15 +309,16 @@ def import_file(
         parsed: list[tuple[int, list[Any], dict[str, Any]]] = []
         seen: dict[tuple[Any, ...], int] = {}
         report(0, estimate, "读取并校验")
+        readers = _readers(sheet)
         for number, row in enumerate(sheet.rows, start=sheet.header_row + 1):
-            if all(cells.is_blank(v) for v in row) or _is_example(row):
+            if _is_blank_or_example(row):
                 continue
             if len(parsed) >= limits.max_rows:
                 result.refused = _("数据行数超过单次导入上限 %(limit)s 行，请拆分后分批导入。") % {
                     "limit": f"{limits.max_rows:,}"
                 }
                 return result
-            values, problems = _parse(sheet, number, row)
+            values, problems = _parse(sheet, number, row, readers)
             result.problems.extend(problems)
             key = kind.natural_key(values)
             if not problems and key:
@@ -303,15 +333,27 @@ def import_file(
         result.rows = len(parsed)
     finally:
         workbook.close()
-    _write(actor=actor, kind=kind, sheet=sheet, parsed=parsed, result=result, report=report)
+    if batch and kind.batch is not None:
+        _write_batch(actor=actor, kind=kind, sheet=sheet, parsed=parsed, result=result, report=report)
+    else:
+        _write(actor=actor, kind=kind, sheet=sheet, parsed=parsed, result=result, report=report)
     return result
+
+
+def _count(result: ImportResult, outcome: Outcome) -> None:
+    if outcome == Outcome.NEW:
+        result.new += 1
+    elif outcome == Outcome.UPDATED:
+        result.updated += 1
+    else:
+        result.unchanged += 1
 
 
 def _write(
     *, actor: Any, kind: ImportKind, sheet: Sheet, parsed: list, result: ImportResult, report: Progress
 ) -> None:
     total = len(parsed)
-    report(0, total, "写入（全部成功后一次提交）")
+    report(0, total, WRITING)
     with transaction.atomic():
         context = kind.prepare(actor)
         for done, (number, row, values) in enumerate(parsed, start=1):
@@ -323,18 +365,46 @@ def _write(
             except (ValidationError, PermissionDenied, TransitionError) as exc:
                 result.problems.extend(_service_problems(sheet, number, row, kind, exc))
                 continue
-            if outcome == Outcome.NEW:
-                result.new += 1
-            elif outcome == Outcome.UPDATED:
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            _count(result, outcome)
             if done % 500 == 0:
-                report(done, total, "写入（全部成功后一次提交）")
+                report(done, total, WRITING)
         if result.problems or result.dry_run:
             transaction.set_rollback(True)
         else:
             result.written = True
+    result.problems.sort(key=lambda p: (p.row, p.column))
+
+
+def _write_batch(
+    *, actor: Any, kind: ImportKind, sheet: Sheet, parsed: list, result: ImportResult, report: Progress
+) -> None:
+    """The batch path: the kind checks every row at once against preloaded data (the service's rules and
+    messages), and only a file without a single problem is written, in bulk, in one transaction."""
+    assert kind.batch is not None
+    with transaction.atomic():
+        context = kind.prepare(actor)
+        plan = kind.batch(actor, [values for _number, _row, values in parsed], context)
+        for (number, row, values), decision in zip(parsed, plan.decisions, strict=True):
+            if not values or decision is None:
+                continue
+            if isinstance(decision, Exception):
+                if not isinstance(decision, ValidationError | PermissionDenied | TransitionError):
+                    raise decision
+                result.problems.extend(_service_problems(sheet, number, row, kind, decision))
+            else:
+                _count(result, decision)
+        if not result.problems and not result.dry_run:
+            try:
+                with transaction.atomic():
+                    plan.write(report, result.filename)
+            except IntegrityError:
+                # Someone stored one of these rows since the check: nothing of this file is written.
+                result.refused = _("导入期间其他用户录入了文件中的部分记录，未写入任何数据，请重新导入。")
+                transaction.set_rollback(True)
+                return
+            result.written = True
+        else:
+            transaction.set_rollback(True)
     result.problems.sort(key=lambda p: (p.row, p.column))
 
 

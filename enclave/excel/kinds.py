@@ -42,6 +42,17 @@ class Field:
     money_unit: int | None = None
 
 
+@dataclass
+class BatchPlan:
+    """What a kind's batch check decided, row by row (aligned with the rows it was given): the outcome,
+    or the exception the kind's service would have raised for that row (None for rows not checked).
+    `write(progress, source)` then writes every row at once; it is called only when no row was refused
+    and this is not a dry run, inside the import's transaction."""
+
+    decisions: list[Outcome | Exception | None]
+    write: Callable[[Callable[[int, int, str], None], str], None]
+
+
 @dataclass(frozen=True)
 class ImportKind:
     name: str
@@ -55,6 +66,9 @@ class ImportKind:
     apply: Callable[[Any, dict[str, Any], Any], Outcome]
     service_fields: Mapping[str, str] = field(default_factory=dict)
     instructions: tuple[Any, ...] = ()
+    # Optional fast path for large files: check every row against preloaded data with the service's own
+    # rules and messages, then write in bulk. Must give exactly what `apply` row by row gives.
+    batch: Callable[[Any, list[dict[str, Any]], Any], BatchPlan] | None = None
 
 
 _KINDS: dict[str, ImportKind] = {}

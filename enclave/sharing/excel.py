@@ -8,21 +8,25 @@ corrected. Rows go through sharing.services.report_create / report_update, as th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.excel import cells
 from enclave.excel.export import MONEY, TEXT, Column, wan, yuan
-from enclave.excel.kinds import Field, ImportKind, Outcome, kind_register
+from enclave.excel.importer import WRITING
+from enclave.excel.kinds import BatchPlan, Field, ImportKind, Outcome, kind_register
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN
+from enclave.projects.models import Project
 from enclave.sharing import services
-from enclave.sharing.models import INDICATORS, MonthlyReport, TaxType
+from enclave.sharing.models import INDICATORS, ClosedMonth, MonthlyReport, MonthlyTax, TaxType
 
 INDICATOR_FIELDS = tuple(f for f, _n, _b in INDICATORS)
 
@@ -84,7 +88,8 @@ class Context:
         from enclave.projects.queries import projects_visible_to
 
         self.projects = {
-            p.code: p for p in projects_visible_to(actor).exclude(code=None).select_related("park")
+            p.code: p
+            for p in projects_visible_to(actor).exclude(code=None).select_related("park", "agreement")
         }
 
 
@@ -111,6 +116,111 @@ def _apply(actor: Any, values: dict[str, Any], ctx: Context) -> Outcome:
     return Outcome.UPDATED
 
 
+# ---------------------------------------------------------------- the batch path
+
+
+class _Existing:
+    """A stored report as the batch check needs it: its figures and its taxes by code."""
+
+    __slots__ = ("pk", "values", "taxes")
+
+    def __init__(self, pk: int, values: dict[str, int]) -> None:
+        self.pk, self.values, self.taxes = pk, values, {}
+
+
+def _existing_reports(project_ids: set[int]) -> dict[tuple[int, dt.date], _Existing]:
+    found: dict[tuple[int, dt.date], _Existing] = {}
+    by_pk: dict[int, _Existing] = {}
+    ids = sorted(project_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for pk, project_id, month, *amounts in MonthlyReport.objects.filter(project_id__in=chunk).values_list(
+            "pk", "project_id", "month", *services.REPORT_AMOUNT_FIELDS
+        ):
+            item = _Existing(pk, dict(zip(services.REPORT_AMOUNT_FIELDS, amounts, strict=True)))
+            found[(project_id, month)] = by_pk[pk] = item
+        for report_id, code, paid in MonthlyTax.objects.filter(report__project_id__in=chunk).values_list(
+            "report_id", "tax_type__code", "paid_fen"
+        ):
+            by_pk[report_id].taxes[code] = paid
+    return found
+
+
+def _batch(actor: Any, rows: list[dict[str, Any]], ctx: Context) -> BatchPlan:
+    """Check every row as `_apply` and the services would, against data loaded once: the visible projects
+    with their agreements, the reports already stored for them (re-import: unchanged or updated), the
+    closed months and the active tax types. Then write the new reports with multi-row INSERTs (COPY on
+    PostgreSQL) and one audit row for the whole import; updated reports go through `report_update`, each
+    with its own before/after audit row, as an edit should."""
+    types = _tax_types()
+    known = {t.code for t in types}
+    this_month = timezone.localdate().replace(day=1)
+    closed = set(ClosedMonth.objects.values_list("month", flat=True))
+    wanted = {ctx.projects[v["project_code"]].pk for v in rows if v and v["project_code"] in ctx.projects}
+    stored = _existing_reports(wanted)
+    decisions: list[Outcome | Exception | None] = []
+    new: list[tuple[Project, dt.date, dict[str, int], dict[str, int]]] = []
+    updates: list[tuple[int, dict[str, int], dict[str, int]]] = []
+    tax_keys = [(f"tax_{t.code}", t.code) for t in types]
+    amount_keys = ("rebates_fen", *INDICATOR_FIELDS)
+    for values in rows:
+        if not values:
+            decisions.append(None)
+            continue
+        project = ctx.projects.get(values["project_code"])
+        if project is None:
+            decisions.append(ValidationError({"project_code": str(_("项目编号不存在或不在您的职责范围内"))}))
+            continue
+        month = values["month"]
+        # what _apply takes from the row (fields() lists the active tax types only)
+        taxes = {code: values[key] for key, code in tax_keys if key in values}
+        amounts = {key: values[key] for key in amount_keys if key in values}
+        existing = stored.get((project.pk, month))
+        try:
+            if existing is None:
+                for t in types:
+                    taxes.setdefault(t.code, 0)
+                services.report_create_check(
+                    actor=actor, project=project, month=month, taxes=taxes, values=amounts,
+                    closed=month in closed, exists=False, known=known, this_month=this_month,
+                )  # fmt: skip
+                new.append((project, month, taxes, amounts))
+                decisions.append(Outcome.NEW)
+                continue
+            if all(existing.taxes.get(c, 0) == v for c, v in taxes.items()) and all(
+                existing.values[f] == v for f, v in amounts.items()
+            ):
+                decisions.append(Outcome.UNCHANGED)
+                continue
+            merged_taxes, merged_values = services.report_update_merge(
+                existing.taxes, existing.values, taxes, amounts
+            )
+            services.report_update_check(
+                actor=actor, project=project, month=month, merged_taxes=merged_taxes,
+                merged_values=merged_values, closed=month in closed, known=known, this_month=this_month,
+            )  # fmt: skip
+            updates.append((existing.pk, taxes, amounts))
+            decisions.append(Outcome.UPDATED)
+        except (ValidationError, PermissionDenied) as exc:
+            decisions.append(exc)
+
+    def write(progress: Callable[[int, int, str], None], source: str) -> None:
+        total = len(new) + len(updates)
+        progress(0, total, WRITING)
+        done = services.reports_insert(
+            actor=actor, reports=new, tax_types=types, source=source,
+            progress=lambda n: progress(n, total, WRITING),
+        )  # fmt: skip
+        for pk, taxes, amounts in updates:
+            services.report_update(actor=actor, report=MonthlyReport(pk=pk), taxes=taxes, values=amounts)
+            done += 1
+            if done % 500 == 0:
+                progress(done, total, WRITING)
+        progress(total, total, WRITING)
+
+    return BatchPlan(decisions, write)
+
+
 REPORTS = kind_register(
     ImportKind(
         name="reports",
@@ -123,6 +233,7 @@ REPORTS = kind_register(
         natural_key=lambda v: (v.get("project_code"), v.get("month")),
         apply=_apply,
         service_fields={"project": "project_code"},
+        batch=_batch,
         instructions=(
             _(
                 "每行一个项目一个月，以“项目编号+月份”识别：已有该月报表时更新（数据重新变为预估值），否则新增。"

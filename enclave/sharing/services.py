@@ -78,9 +78,21 @@ def _may_report(actor: Any, project: Project) -> None:
     raise PermissionDenied("只有承载园区或市级管理员可以填报该项目的月度数据")
 
 
+def active_tax_codes() -> set[str]:
+    return set(TaxType.objects.filter(is_active=True).values_list("code", flat=True))
+
+
 def _clean_report(
-    project: Project, month: dt.date, taxes: Mapping[str, int], values: Mapping[str, int]
+    project: Project,
+    month: dt.date,
+    taxes: Mapping[str, int],
+    values: Mapping[str, int],
+    *,
+    known: set[str] | None = None,
+    this_month: dt.date | None = None,
 ) -> None:
+    """The figures' own rules. `known` (active tax codes) and `this_month` are looked up when not given;
+    a batch import passes them preloaded, so both paths apply the very same rules and messages."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -95,9 +107,10 @@ def _clean_report(
         if agreement is None or not agreement.start_month <= month <= agreement.end_month:
             span = f"{agreement.start_month:%Y-%m}至{agreement.end_month:%Y-%m}" if agreement else "无"
             add("month", f"{month:%Y-%m} 不在该项目的利益分享期限内（{span}）")
-    if month > timezone.localdate().replace(day=1):
+    if month > (this_month or timezone.localdate().replace(day=1)):
         add("month", "不能填报未来月份的数据")
-    known = set(TaxType.objects.filter(is_active=True).values_list("code", flat=True))
+    if known is None:
+        known = active_tax_codes()
     for code, paid in taxes.items():
         if code not in known:
             add("taxes", f"未知税种“{code}”")
@@ -130,6 +143,67 @@ def _report_state(report: MonthlyReport) -> dict[str, Any]:
     return data
 
 
+def report_create_check(
+    *,
+    actor: Any,
+    project: Project,
+    month: dt.date,
+    taxes: Mapping[str, int],
+    values: Mapping[str, int],
+    closed: bool,
+    exists: bool,
+    known: set[str] | None = None,
+    this_month: dt.date | None = None,
+) -> None:
+    """Every refusal of `report_create`, in its order, from facts the caller looked up (raises
+    PermissionDenied or ValidationError). The batch import calls it with facts it preloaded."""
+    _may_report(actor, project)
+    if closed:
+        raise ValidationError({"month": f"{month:%Y-%m} 已关账，不能新增报表；请录入调整记录"})
+    if exists:
+        raise ValidationError(
+            {"month": f"项目“{project.display_code}”{month:%Y-%m} 的月度报表已存在，请修改原报表"}
+        )
+    _clean_report(project, month, taxes, values, known=known, this_month=this_month)
+
+
+def report_update_merge(
+    current_taxes: Mapping[str, int],
+    current_values: Mapping[str, int],
+    taxes: Mapping[str, int],
+    values: Mapping[str, int],
+) -> tuple[dict[str, int], dict[str, int]]:
+    """A report's figures after an update: the given ones over the current ones (blank keeps)."""
+    merged_taxes = dict(current_taxes)
+    merged_taxes.update(taxes)
+    merged_values = dict(current_values)
+    merged_values.update({k: v for k, v in values.items() if k in merged_values})
+    return merged_taxes, merged_values
+
+
+def report_update_check(
+    *,
+    actor: Any,
+    project: Project,
+    month: dt.date,
+    merged_taxes: Mapping[str, int],
+    merged_values: Mapping[str, int],
+    closed: bool,
+    known: set[str] | None = None,
+    this_month: dt.date | None = None,
+) -> None:
+    """Every refusal of `report_update`, in its order, from facts the caller looked up."""
+    _may_report(actor, project)
+    if closed:
+        raise ValidationError(
+            {"month": f"{month:%Y-%m} 已关账，报表不能修改；请录入调整记录，计入下一个开放期间"}
+        )
+    _clean_report(project, month, merged_taxes, merged_values, known=known, this_month=this_month)
+
+
+REPORT_AMOUNT_FIELDS = ("rebates_fen", *INDICATOR_FIELDS)
+
+
 @transaction.atomic
 def report_create(
     *,
@@ -140,14 +214,11 @@ def report_create(
     values: Mapping[str, int],
 ) -> MonthlyReport:
     """Enter one project-month (月度报表), as estimated figures until the bureau confirms them."""
-    _may_report(actor, project)
-    if month_is_closed(month):
-        raise ValidationError({"month": f"{month:%Y-%m} 已关账，不能新增报表；请录入调整记录"})
-    if MonthlyReport.objects.filter(project=project, month=month).exists():
-        raise ValidationError(
-            {"month": f"项目“{project.display_code}”{month:%Y-%m} 的月度报表已存在，请修改原报表"}
-        )
-    _clean_report(project, month, taxes, values)
+    report_create_check(
+        actor=actor, project=project, month=month, taxes=taxes, values=values,
+        closed=month_is_closed(month),
+        exists=MonthlyReport.objects.filter(project=project, month=month).exists(),
+    )  # fmt: skip
     report = MonthlyReport(project=project, month=month, created_by=actor)
     for field in ("rebates_fen", *INDICATOR_FIELDS):
         setattr(report, field, values.get(field, 0))
@@ -164,22 +235,94 @@ def report_create(
     return report
 
 
+def reports_insert(
+    *,
+    actor: Any,
+    reports: list[tuple[Project, dt.date, Mapping[str, int], Mapping[str, int]]],
+    tax_types: list[TaxType],
+    source: str,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 2000,
+) -> int:
+    """Write many new reports at once (the Excel batch import), each already passed `report_create_check`
+    in the caller's transaction: multi-row INSERTs (COPY on PostgreSQL) of the reports and their tax rows,
+    and ONE audit row for them all, naming the file, how many, and the id ranges of the reports written.
+
+    The rows are what `report_create` would store: estimated figures, every given tax type, created by
+    the actor now."""
+    if not reports:
+        return 0
+    report_t, tax_t = MonthlyReport._meta.db_table, MonthlyTax._meta.db_table
+    type_ids = {t.code: t.pk for t in tax_types}
+    now = timezone.now()
+    stamp = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    columns = ("project_id", "month", *REPORT_AMOUNT_FIELDS, "tax_status", "indicator_status",
+               "created_by_id", "created_at", "updated_at")  # fmt: skip
+    report = progress or (lambda done: None)
+    ranges: list[list[int]] = []
+    with connection.cursor() as cursor:
+        # bandit B608 waived: table names come from the models, values are parameters.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {report_t}")  # nosec B608
+        floor = cursor.fetchone()[0]
+        for start in range(0, len(reports), batch):
+            chunk = reports[start : start + batch]
+            rows_insert(
+                cursor, report_t, columns,
+                [(p.pk, month, *(values.get(f, 0) for f in REPORT_AMOUNT_FIELDS), DataStatus.ESTIMATED.value,
+                  DataStatus.ESTIMATED.value, actor.pk, stamp, stamp) for p, month, _t, values in chunk],
+            )  # fmt: skip
+            cursor.execute(
+                f"SELECT id, project_id, month FROM {report_t} WHERE id > %s AND created_by_id = %s",  # nosec B608
+                [floor, actor.pk],
+            )
+            ids = {(project_id, fetch._as_date(month)): pk for pk, project_id, month in cursor.fetchall()}
+            written = [ids[(p.pk, month)] for p, month, _t, _v in chunk]
+            floor = max(written)
+            rows_insert(
+                cursor, tax_t, ("report_id", "tax_type_id", "paid_fen"),
+                [(pk, type_ids[code], paid)
+                 for pk, (_p, _m, taxes, _v) in zip(written, chunk, strict=True) for code, paid in taxes.items()],
+            )  # fmt: skip
+            for pk in sorted(written):
+                if ranges and ranges[-1][1] == pk - 1:
+                    ranges[-1][1] = pk
+                else:
+                    ranges.append([pk, pk])
+            report(start + len(chunk))
+    months = sorted({month for _p, month, _t, _v in reports})
+    event_record(
+        actor=actor,
+        verb=Verb.CREATE,
+        object_type=MonthlyReport._meta.label_lower,
+        object_repr=f"Excel 导入 {len(reports)} 份月度报表（{source}）"[:200],
+        after={
+            "source": source,
+            "count": len(reports),
+            "projects": len({p.pk for p, _m, _t, _v in reports}),
+            "months": [months[0].isoformat(), months[-1].isoformat()],
+            "taxes_fen": sum(sum(t.values()) for _p, _m, t, _v in reports),
+            "report_ids": ranges,
+        },
+    )
+    return len(reports)
+
+
 @transaction.atomic
 def report_update(
     *, actor: Any, report: MonthlyReport, taxes: Mapping[str, int], values: Mapping[str, int]
 ) -> MonthlyReport:
     """Correct an open month's report. Changing a figure makes it an estimate again."""
     report = MonthlyReport.objects.select_for_update().select_related("project").get(pk=report.pk)
-    _may_report(actor, report.project)
-    if month_is_closed(report.month):
-        raise ValidationError(
-            {"month": f"{report.month:%Y-%m} 已关账，报表不能修改；请录入调整记录，计入下一个开放期间"}
-        )
-    merged_taxes = {t.tax_type.code: t.paid_fen for t in report.taxes.select_related("tax_type")}
-    merged_taxes.update(taxes)
-    merged_values = {f: getattr(report, f) for f in ("rebates_fen", *INDICATOR_FIELDS)}
-    merged_values.update({k: v for k, v in values.items() if k in merged_values})
-    _clean_report(report.project, report.month, merged_taxes, merged_values)
+    merged_taxes, merged_values = report_update_merge(
+        {t.tax_type.code: t.paid_fen for t in report.taxes.select_related("tax_type")},
+        {f: getattr(report, f) for f in REPORT_AMOUNT_FIELDS},
+        taxes,
+        values,
+    )
+    report_update_check(
+        actor=actor, project=report.project, month=report.month, merged_taxes=merged_taxes,
+        merged_values=merged_values, closed=month_is_closed(report.month),
+    )  # fmt: skip
     before = _report_state(report)
     tax_changed = merged_taxes != before["taxes"] or merged_values["rebates_fen"] != report.rebates_fen
     indicators_changed = any(merged_values[f] != getattr(report, f) for f in INDICATOR_FIELDS)
@@ -502,7 +645,7 @@ def _write(
     return run, True
 
 
-def _insert_rows(
+def rows_insert(
     cursor: Any, table: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 1000
 ) -> None:
     """Bulk insert: PostgreSQL's COPY; elsewhere multi-row INSERTs of `batch` rows a statement."""
@@ -533,7 +676,7 @@ def _insert_ledger(
         prep_json = lambda value: json_field.get_db_prep_save(value, connection)  # noqa: E731
     line_t, share_t = SettlementLine._meta.db_table, SettlementShare._meta.db_table
     with connection.cursor() as cursor:
-        _insert_rows(
+        rows_insert(
             cursor,
             line_t,
             ("run_id", "project_id", "month", "county_parts", "rebates_fen", "adjustments_fen", "retained_fen"),
@@ -546,7 +689,7 @@ def _insert_ledger(
         # bandit B608 waived: the table name comes from the model, the value is a parameter.
         cursor.execute(f"SELECT id, project_id, month FROM {line_t} WHERE run_id = %s", [run.pk])  # nosec B608
         ids = {(project_id, fetch._as_date(month)): pk for pk, project_id, month in cursor.fetchall()}
-        _insert_rows(
+        rows_insert(
             cursor,
             share_t,
             ("line_id", "party_code", "unit_id", "park_id", "amount_fen"),

@@ -78,3 +78,25 @@ def test_text_keeps_full_width_punctuation_and_trims_full_width_spaces():
     assert cells.text("\u3000昆明（老挝）公司 ") == "昆明（老挝）公司"
     assert cells.text(530102.0) == "530102"
     assert cells.split_list("五华区、盘龙区；官渡区") == ["五华区", "盘龙区", "官渡区"]
+
+
+class TestMoneyFastPathAgreesWithDecimal:
+    """cells.money reads plain floats through their 15-digit text without Decimal; it must give exactly
+    what the Decimal path gives (or refuse exactly when it refuses), for every unit an import uses."""
+
+    @pytest.mark.parametrize("unit", [1, 100, 1_000_000, 100_000_000])
+    def test_random_floats(self, unit):
+        import random
+        from decimal import Decimal
+
+        rng = random.Random(unit)
+        samples = [0.1, 0.07, -3.5, 1234.56, 1234.565, 1e-7, 123456789012.34, 2.5e20, 1e16, 0.3 - 0.1]
+        samples += [round(rng.uniform(-1e9, 1e9), rng.randint(0, 9)) for _ in range(3000)]
+        for value in samples:
+            exact = Decimal(format(value, ".15g")) * unit
+            try:
+                fen = cells.money(value, unit_fen=unit)
+            except cells.CellError:
+                assert exact != exact.to_integral_value(), value
+            else:
+                assert exact == exact.to_integral_value() and fen == int(exact), value
