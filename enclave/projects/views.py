@@ -26,8 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
-from enclave.audit.models import Event
-from enclave.i18n import chinese_documents, joined, wan, yi
+from enclave.audit.models import Event, Verb
+from enclave.audit.services import event_record
+from enclave.excel.export import Column, xlsx_table
+from enclave.i18n import chinese_documents, joined, wan, xlsx_requested, yi
 from enclave.projects import excel, queries, services
 from enclave.projects.filters import ProjectFilter
 from enclave.projects.forms import (
@@ -521,10 +523,46 @@ def _conflicts_render(request: HttpRequest, bound: ConflictResolveForm | None = 
     return render(request, "projects/conflicts.html", context)
 
 
+CONFLICT_COLUMNS = (
+    Column("企业名称", 30), Column("统一社会信用代码", 20), Column("承载园区", 14), Column("冲突状态", 10),
+    Column("涉及项目", 36), Column("报备单位", 16), Column("项目状态", 10), Column("归属", 12),
+    Column("登记时间", 18, "yyyy-mm-dd hh:mm"), Column("裁定理由", 40),
+)  # fmt: skip
+
+
+def _conflicts_xlsx(request: HttpRequest) -> HttpResponse:
+    """Every conflict the user may see, one row per filing in it; other units' filings stay unnamed, as on
+    the page."""
+    conflicts = list(
+        queries.conflicts_visible_to(request.user)
+        .prefetch_related("projects__filing_unit")
+        .order_by("status", "-created_at", "-id")
+    )
+    rows = []
+    for row in _conflict_rows(request, conflicts, None):
+        c = row["conflict"]
+        for project, visible in row["projects"]:
+            mark = ("裁定归属" if c.winner_id == project.pk else
+                    "首谈建议" if c.suggested_winner_id == project.pk else "")  # fmt: skip
+            rows.append([
+                c.enterprise.name, c.enterprise.credit_code, c.park.short_name, c.get_status_display(),
+                f"{project.display_code} {project.name}" if visible else "（其他单位的报备）",
+                project.filing_unit.name, project.status_label if visible else "", mark, c.created_at,
+                c.resolution_reason,
+            ])  # fmt: skip
+    event_record(actor=request.user, verb=Verb.EXPORT, object_type="projects.conflict",
+                 object_repr="报备冲突", after={"conflicts": len(conflicts)})  # fmt: skip
+    return xlsx_table(what="报备冲突", columns=CONFLICT_COLUMNS, rows=rows, sheet="报备冲突", stem="报备冲突")
+
+
 @login_required
 @require_GET
+@chinese_documents(when=xlsx_requested)
 def conflicts(request: HttpRequest) -> HttpResponse:
-    """Filings of one enterprise into one park by several units (报备冲突), open ones first."""
+    """Filings of one enterprise into one park by several units (报备冲突), open ones first; ?format=xlsx
+    exports them."""
+    if request.GET.get("format") == "xlsx":
+        return _conflicts_xlsx(request)
     return _conflicts_render(request)
 
 

@@ -72,11 +72,29 @@ def _export_audit(request: HttpRequest, what: str, period: periods.Period) -> No
     )
 
 
+OVERVIEW_COLUMNS = (
+    Column("代码", 12),
+    Column("单位/园区", 28),
+    Column("类别", 10),
+    Column("分成合计（元）", 18, MONEY),
+)
+
+
 @login_required
+@chinese_documents(when=xlsx_requested)
 def overview(request: HttpRequest) -> HttpResponse:
     """Every visible party's share in the period, the state of its months, and (city) run and close."""
     period = _period(request)
     rows = queries.overview(period, request.user)
+    if request.GET.get("format") == "xlsx":
+        _export_audit(request, "sharing.overview", period)
+        data = [
+            [p.code, p.name, "承载地" if p.kind == "park" else "协作地", _yuan(amount)] for p, amount in rows
+        ]
+        data.append(["合计", "", "", _yuan(sum(amount for _p, amount in rows))])
+        return _xlsx(
+            f"{period.label} 利益分享结算汇总", OVERVIEW_COLUMNS, data, f"结算汇总-{period.label}", "结算汇总"
+        )
     months = periods_months(period)
     closed = ClosedMonth.objects.filter(month__in=months).count()
     runs = SettlementRun.objects.filter(period=period.label)[:5] if scope_of(request.user).is_city else []
@@ -161,6 +179,7 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@chinese_documents(when=xlsx_requested)
 def drilldown(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
     """The project-months behind one statement line, with the county parts, rebates and adjustments."""
     party = queries.party_for_user_or_403(request.user, code)
@@ -180,6 +199,9 @@ def drilldown(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
     adjustments = Adjustment.objects.filter(
         project=access.project, month__gte=period.start, month__lte=period.end
     )
+    if request.GET.get("format") == "xlsx":
+        _export_audit(request, "sharing.drilldown", period)
+        return _drilldown_xlsx(party, access.project, period, rows, adjustments)
     return render(
         request,
         "sharing/drilldown.html",
@@ -190,6 +212,44 @@ def drilldown(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
             "rows": rows,
             "adjustments": adjustments,
         },
+    )
+
+
+def _drilldown_xlsx(party, project, period, rows, adjustments) -> HttpResponse:
+    """The drill-down as a table: one row per project-month, each tax type's county part in its column."""
+    from enclave.sharing.models import TaxType
+
+    codes = [c for c in TaxType.objects.order_by("sort_order", "code").values_list("code", "name")]
+    seen = {c for line, _r, _s in rows for c in line.county_parts}
+    codes = [(c, n) for c, n in codes if c in seen] + [(c, c) for c in sorted(seen - {c for c, _n in codes})]
+    columns = (
+        Column("月份", 10),
+        *(Column(f"{name}县级部分（元）", 18, MONEY) for _c, name in codes),
+        Column("优惠返还（元）", 16, MONEY),
+        Column("调整（元）", 14, MONEY),
+        Column("县级留成（元）", 18, MONEY),
+        Column("本方分成（元）", 18, MONEY),
+        Column("数据状态", 10),
+    )
+    data = [
+        [f"{line.month:%Y-%m}", *(_yuan(line.county_parts.get(c, 0)) for c, _n in codes), _yuan(line.rebates_fen),
+         _yuan(line.adjustments_fen), _yuan(line.retained_fen), _yuan(share),
+         report.get_tax_status_display() if report else "仅调整"]
+        for line, report, share in rows
+    ]  # fmt: skip
+    data.append(["合计", *(_yuan(sum(line.county_parts.get(c, 0) for line, _r, _s in rows)) for c, _n in codes),
+                 _yuan(sum(line.rebates_fen for line, _r, _s in rows)),
+                 _yuan(sum(line.adjustments_fen for line, _r, _s in rows)),
+                 _yuan(sum(line.retained_fen for line, _r, _s in rows)), _yuan(sum(s for _l, _r, s in rows)), ""])  # fmt: skip
+    for a in adjustments:
+        data.append([f"{a.month:%Y-%m}", *([None] * len(codes)), None, _yuan(a.amount_fen), None, None,
+                     f"调整：{a.get_target_display()}（更正 {a.concerns_month:%Y-%m}）{a.reason}"])  # fmt: skip
+    return _xlsx(
+        f"{project.code} {project.name} · {party.name} · {period.label} 结算明细",
+        columns,
+        data,
+        f"结算明细-{project.code}-{party.code}-{period.label}",
+        "结算明细",
     )
 
 
@@ -355,8 +415,16 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+ADJUSTMENT_COLUMNS = (
+    Column("项目编号", 15), Column("项目名称", 30), Column("计入月份", 10), Column("更正月份", 10),
+    Column("调整对象", 16), Column("金额（元）", 16, MONEY), Column("原因", 40), Column("录入人", 12),
+    Column("录入时间", 18, "yyyy-mm-dd hh:mm"),
+)  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@chinese_documents(when=xlsx_requested)
 def adjustments(request: HttpRequest) -> HttpResponse:
     """Corrections of closed months (调整记录): list for the city, form for the city administrator."""
     if not scope_of(request.user).is_city:
@@ -379,14 +447,29 @@ def adjustments(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已录入调整，计入 %(month)s") % {"month": f"{adj.month:%Y-%m}"})
                 return redirect("sharing:adjustments")
-    page = Paginator(
-        Adjustment.objects.select_related("project", "created_by").order_by("-created_at"), 20
-    ).get_page(request.GET.get("page"))
+    listed = Adjustment.objects.select_related("project", "created_by").order_by("-created_at", "-id")
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        event_record(actor=request.user, verb=Verb.EXPORT, object_type="sharing.adjustment",
+                     object_repr="调整记录", after={"rows": listed.count()})  # fmt: skip
+        data = [
+            [a.project.code, a.project.name, f"{a.month:%Y-%m}", f"{a.concerns_month:%Y-%m}", a.get_target_display(),
+             _yuan(a.amount_fen), a.reason, str(a.created_by), a.created_at]
+            for a in listed
+        ]  # fmt: skip
+        return _xlsx("调整记录", ADJUSTMENT_COLUMNS, data, "调整记录", "调整记录")
+    page = Paginator(listed, 20).get_page(request.GET.get("page"))
     return render(request, "sharing/adjustments.html", {"form": form, "page_obj": page})
+
+
+RATE_COLUMNS = (
+    Column("税种", 14), Column("生效月份", 10), Column("失效月份（含）", 12), Column("县级留成比例（%）", 16, "0.00"),
+    Column("默认值（待财政确认）", 12), Column("说明", 40),
+)  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@chinese_documents(when=xlsx_requested)
 def rates(request: HttpRequest) -> HttpResponse:
     """Retained rates per tax type (县级留成比例), effective-dated; the city administrator adds rows."""
     form = RateForm(request.POST or None)
@@ -407,6 +490,16 @@ def rates(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已添加留成比例"))
                 return redirect("sharing:rates")
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        listed = RetentionRate.objects.select_related("tax_type")
+        event_record(actor=request.user, verb=Verb.EXPORT, object_type="sharing.retentionrate",
+                     object_repr="县级留成比例", after={"rows": listed.count()})  # fmt: skip
+        data = [
+            [r.tax_type.name, f"{r.effective_from:%Y-%m}", f"{r.effective_to:%Y-%m}" if r.effective_to else "长期",
+             Decimal(r.rate_bp) / 100, "是" if r.is_default else "否", r.note]
+            for r in listed
+        ]  # fmt: skip
+        return _xlsx("县级留成比例", RATE_COLUMNS, data, "县级留成比例", "留成比例")
     return render(
         request,
         "sharing/rates.html",
