@@ -309,6 +309,8 @@ ENCLAVE_IMPORT_MAX_UNPACKED_BYTES = env_int("ENCLAVE_IMPORT_MAX_UNPACKED_BYTES",
 ENCLAVE_IMPORT_MAX_RATIO = env_int("ENCLAVE_IMPORT_MAX_RATIO", 300)
 ENCLAVE_IMPORT_BACKGROUND_BYTES = env_int("ENCLAVE_IMPORT_BACKGROUND_BYTES", 256 * 1024)
 ENCLAVE_IMPORT_DIR = Path(env_str("ENCLAVE_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+# Where a background job reports progress made inside its own transaction (an import's write phase).
+ENCLAVE_JOB_PROGRESS_DIR = Path(env_str("ENCLAVE_JOB_PROGRESS_DIR", str(BASE_DIR / "var" / "jobs")))
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ from enclave.excel.kinds import kind_get, kinds
 from enclave.excel.queries import run_for_user_or_404, runs_visible_to
 from enclave.excel.templates import template_xlsx
 from enclave.i18n import chinese_documents
+from enclave.jobs.services import job_live
 
 
 @login_required
@@ -63,7 +64,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         label = kind_get(found.kind).label
     except KeyError:
         label = found.kind
-    return render(request, "excel/run.html", {"run": found, "label": label, "job": found.job})
+    job = job_live(found.job) if found.job else None
+    return render(request, "excel/run.html", {"run": found, "label": label, "job": job})
 
 
 @login_required

@@ -7,12 +7,16 @@ calls `job_execute`, which updates the row as the work reports progress.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -51,6 +55,32 @@ def job_start(*, actor: Any, kind: str, params: dict[str, Any]) -> Job:
     return job
 
 
+def _live_path(job_id: int) -> Path:
+    return Path(settings.ENCLAVE_JOB_PROGRESS_DIR) / f"job-{int(job_id)}.json"
+
+
+def _live_write(job_id: int, done: int, total: int, stage: str) -> None:
+    """Progress reported from inside a transaction, as a small file replaced atomically."""
+    path = _live_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spare = path.with_suffix(".tmp")
+    spare.write_text(json.dumps({"done": done, "total": total, "stage": stage[:100]}), encoding="utf-8")
+    os.replace(spare, path)
+
+
+def job_live(job: Job) -> Job:
+    """The job with the progress its worker reported from inside a transaction, if newer than the row's:
+    what the progress bar shows while an import writes all or nothing."""
+    if job.status != Job.RUNNING:
+        return job
+    try:
+        live = json.loads(_live_path(job.pk).read_text(encoding="utf-8"))
+        job.done, job.total, job.stage = int(live["done"]), int(live["total"]), str(live["stage"])[:100]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return job
+
+
 def job_execute(job_id: int) -> None:
     """Run a queued job, recording progress (at most every 0.5 s) and its result or error."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -65,11 +95,19 @@ def job_execute(job_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5 or done >= total:
             last[0] = now
-            Job.objects.filter(pk=job.pk).update(done=done, total=total, stage=stage[:100])
+            if connection.in_atomic_block:
+                # Inside the work's own transaction (an import writing all or nothing) an update of the
+                # job row would stay invisible until the commit: report beside the database instead.
+                _live_write(job.pk, done, total, stage)
+            else:
+                Job.objects.filter(pk=job.pk).update(done=done, total=total, stage=stage[:100])
 
     _label, work = _REGISTRY[job.kind]
     try:
-        result = work(job.created_by, job.params, progress)
+        try:
+            result = work(job.created_by, job.params, progress)
+        finally:
+            _live_path(job.pk).unlink(missing_ok=True)
     except (ValidationError, PermissionDenied, ValueError) as exc:
         message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         Job.objects.filter(pk=job.pk).update(

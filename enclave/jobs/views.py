@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from enclave.jobs.models import Job
 from enclave.jobs.queries import job_for_user_or_404
-from enclave.jobs.services import kind_label
+from enclave.jobs.services import job_live, kind_label
 
 
 def result_message(job: Job) -> str:
@@ -26,7 +26,7 @@ def result_message(job: Job) -> str:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = job_for_user_or_404(request.user, pk)
+    job = job_live(job_for_user_or_404(request.user, pk))
     context = {"job": job, "label": kind_label(job.kind), "message": result_message(job)}
     return render(request, "jobs/detail.html", context)
 
@@ -34,5 +34,5 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the job page polls every second until the job finishes."""
-    job = job_for_user_or_404(request.user, pk)
+    job = job_live(job_for_user_or_404(request.user, pk))
     return render(request, "jobs/_progress.html", {"job": job, "message": result_message(job)})
