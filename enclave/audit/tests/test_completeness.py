@@ -200,6 +200,10 @@ class TestExports:
             ("enterprises:export", "", "enterprises.enterprise"),
             ("sharing:accounting", "?period=2024Q3&format=xlsx", "sharing.accounting"),
             ("sharing:reports", "?format=xlsx", "sharing.reports"),
+            ("sharing:overview", "?period=2024Q3&format=xlsx", "sharing.overview"),
+            ("sharing:adjustments", "?format=xlsx", "sharing.adjustment"),
+            ("sharing:rates", "?format=xlsx", "sharing.retentionrate"),
+            ("projects:conflicts", "?format=xlsx", "projects.conflict"),
         ],
     )
     def test_every_export_is_one_row(self, city_admin, route, query, object_type):
