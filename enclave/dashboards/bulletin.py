@@ -2,8 +2,8 @@
 
 `bulletin_facts` reads the figures as of a cut-off date (recognised projects counted on their recognition
 date, public facts only); `bulletin_write` turns them into Chinese paragraphs and needs no database, so the
-wording is tested on its own. Land won by units (土地竞得) enters as `LandFact`s: the sentence is written
-here; the land records come from the land app once it exists (see `land_facts`).
+wording is tested on its own. Land won by units (土地竞得) and the sub-parks they build come from the land
+app's bulletin queries (`land_won_up_to`, `subparks_under_construction_at`), as of the same cut-off.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Min, QuerySet, Sum
 
 from enclave.dashboards.queries import QUARTER_NAMES, DashboardFilter, by_unit
+from enclave.land.models import BuildingKind, LandParcel, Milestone, Tenant, TenantStatus
+from enclave.land.queries import land_won_up_to, subparks_under_construction_at
 from enclave.lib import periods
 from enclave.lib.money import format_report
 from enclave.lib.units import format_area, format_mu
@@ -57,17 +59,8 @@ class ParkFacts:
 
 
 @dataclass(frozen=True)
-class SubParkFacts:
-    unit: str
-    park: str
-    area: str
-    name: str
-    projects: int
-
-
-@dataclass(frozen=True)
 class LandFact:
-    """A parcel a unit won in a key park (土地竞得), for the sub-park paragraph."""
+    """Land a unit won in a key park (土地竞得) up to the cut-off: one parcel, or several (won_on the first)."""
 
     unit: str
     park: str
@@ -76,6 +69,30 @@ class LandFact:
     planned_fen: int = 0
     floor_area_m2: Decimal | None = None
     purpose: str = "标准厂房"
+    parcels: int = 1
+
+
+@dataclass(frozen=True)
+class SubParkFacts:
+    """A sub-park as of the cut-off: planned (not started), being built, or completed."""
+
+    unit: str
+    park: str
+    area: str
+    name: str
+    projects: int
+    stage: str = "planned"  # "planned" | "building" | "completed"
+    started_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    due_on: dt.date | None = None  # the completion milestone's planned date, while being built
+    due_what: str = ""  # and its name, e.g. 具备使用条件
+    planned_fen: int = 0
+    buildings: tuple[tuple[str, int], ...] = ()  # (kind label, how many), in the model's order
+    floor_area_m2: Decimal = Decimal(0)
+    factory_only: bool = False  # every building is a standard factory
+    land: LandFact | None = None  # the land it stands on, won up to the cut-off
+    intending: int = 0  # enterprises that intend to enter (入园意向), as of the cut-off
+    entered: int = 0  # enterprises that have entered
 
 
 @dataclass(frozen=True)
@@ -138,9 +155,68 @@ def landed_by(as_of: dt.date) -> QuerySet[Project]:
 
 
 def land_facts(as_of: dt.date) -> tuple[LandFact, ...]:
-    """Land won by units up to the cut-off. Enclave keeps no land records yet (the land app is to come):
-    when it does, return its parcels here and the bulletin's sub-park paragraph names them."""
-    return ()
+    """Land won by units up to the cut-off, per key park and unit (`land_won_up_to`), in the order won."""
+    facts = []
+    short = dict(Unit.objects.values_list("code", "short_name"))
+    for park in Park.objects.filter(is_active=True).order_by("code"):
+        for won in land_won_up_to(as_of, park_code=park.code):
+            facts.append(LandFact(short.get(won.unit_code, won.unit_name), park.short_name,
+                                  won.first_won_on or as_of, won.area_mu, parcels=won.parcels))  # fmt: skip
+    return tuple(sorted(facts, key=lambda f: (f.park, f.won_on, f.unit)))
+
+
+def subpark_facts(as_of: dt.date, landed: QuerySet[Project]) -> tuple[SubParkFacts, ...]:
+    """Every sub-park as of the cut-off: those being built (`subparks_under_construction_at`) with their land,
+    investment, buildings, floor area, completion date and tenants; those completed; those only planned."""
+    building = {s.pk for s in subparks_under_construction_at(as_of)}
+    kinds = dict(BuildingKind.choices)
+    rank = {kind: i for i, kind in enumerate(BuildingKind.values)}  # research, services, then factories
+    out = []
+    subparks = SubPark.objects.select_related("unit", "park", "area").prefetch_related("buildings")
+    for s in subparks.order_by("park__code", "name"):
+        if s.pk in building:
+            stage = "building"
+        elif s.completed_on is not None and s.completed_on <= as_of:
+            stage = "completed"
+        else:
+            stage = "planned"
+        counts: dict[str, int] = {}
+        for b in sorted(s.buildings.all(), key=lambda b: (rank.get(b.kind, len(rank)), b.pk)):
+            counts[str(kinds.get(b.kind, b.kind))] = counts.get(str(kinds.get(b.kind, b.kind)), 0) + 1
+        floor_area = sum((b.floor_area_m2 for b in s.buildings.all()), Decimal(0))
+        factory_only = bool(counts) and all(b.kind == BuildingKind.FACTORY for b in s.buildings.all())
+        parcels = LandParcel.objects.filter(subpark=s, auctioned_on__lte=as_of).aggregate(
+            n=Count("pk"), area=Sum("area_mu"), first=Min("auctioned_on")
+        )
+        land = (
+            LandFact(s.unit.short_name, s.park.short_name, parcels["first"],
+                     Decimal(parcels["area"]).quantize(Decimal("0.01")), parcels=parcels["n"])
+            if parcels["n"] else None
+        )  # fmt: skip
+        due = (
+            Milestone.objects.filter(subpark=s, is_completion=True, done_on__isnull=True)
+            .order_by("due_on")
+            .values_list("due_on", "name")
+            .first()
+        )
+        tenants = Tenant.objects.filter(subpark=s, since_on__lte=as_of)
+        out.append(
+            SubParkFacts(
+                unit=s.unit.short_name, park=s.park.short_name, area=s.area.name if s.area_id else "",
+                name=s.name, projects=landed.filter(subpark=s).count(), stage=stage,
+                started_on=s.construction_started_on if s.construction_started_on
+                and s.construction_started_on <= as_of else None,
+                completed_on=s.completed_on if stage == "completed" else None,
+                due_on=due[0] if due and stage == "building" else None,
+                due_what=due[1] if due and stage == "building" else "", planned_fen=s.planned_investment_fen or 0,
+                buildings=tuple(counts.items()), floor_area_m2=floor_area, factory_only=factory_only, land=land,
+                intending=tenants.filter(status=TenantStatus.INTENDING).count(),
+                entered=tenants.filter(status=TenantStatus.ENTERED).count(),
+            )
+        )  # fmt: skip
+    order = {"building": 0, "completed": 1, "planned": 2}
+    return tuple(sorted(out, key=lambda f: (order[f.stage], f.land.won_on if f.land else dt.date.max,
+                                            f.park, f.name)))  # fmt: skip
 
 
 def bulletin_facts(as_of: dt.date) -> BulletinFacts:
@@ -175,11 +251,6 @@ def bulletin_facts(as_of: dt.date) -> BulletinFacts:
     parks.sort(key=lambda p: (-p.figure.count, p.name))
     ranked = by_unit(landed, DashboardFilter()).bars[:TOP_UNITS]
     short = dict(Unit.objects.values_list("code", "short_name"))
-    subparks = tuple(
-        SubParkFacts(s.unit.short_name, s.park.short_name, s.area.name if s.area_id else "", s.name,
-                     landed.filter(subpark=s).count())
-        for s in SubPark.objects.select_related("unit", "park", "area").order_by("park__code", "name")
-    )  # fmt: skip
     return BulletinFacts(
         as_of=as_of,
         total=_figure(landed),
@@ -192,7 +263,7 @@ def bulletin_facts(as_of: dt.date) -> BulletinFacts:
         examples=examples,
         parks=tuple(parks),
         units=tuple((short.get(b.params["unit"], b.label), Figure(b.count, b.planned_fen)) for b in ranked),
-        subparks=subparks,
+        subparks=subpark_facts(as_of, landed),
         land=land_facts(as_of),
     )
 
@@ -214,7 +285,13 @@ def place_short(name: str) -> str:
 
 def land_sentence(fact: LandFact) -> str:
     """'五华区于2024年7月15日在磨憨—磨丁合作区竞得47.03亩土地，计划投资2.92亿元建设5.18万平方米标准厂房'."""
-    text = f"{fact.unit}于{cn_date(fact.won_on)}在{fact.park}竞得{format_mu(fact.area_mu)}土地"
+    if fact.parcels > 1:
+        text = (
+            f"{fact.unit}自{cn_date(fact.won_on)}起在{fact.park}先后竞得{fact.parcels}宗"
+            f"共{format_mu(fact.area_mu)}土地"
+        )
+    else:
+        text = f"{fact.unit}于{cn_date(fact.won_on)}在{fact.park}竞得{format_mu(fact.area_mu)}土地"
     if fact.planned_fen:
         text += f"，计划投资{format_report(fact.planned_fen)}"
         text += (
@@ -222,6 +299,8 @@ def land_sentence(fact: LandFact) -> str:
             if fact.floor_area_m2
             else f"建设{fact.purpose}"
         )
+    elif fact.floor_area_m2:
+        text += f"，建设{format_area(fact.floor_area_m2)}{fact.purpose}"
     return text
 
 
@@ -297,15 +376,82 @@ def _units(f: BulletinFacts) -> str:
     return f"从协作地看，{listed}落地项目数量位居全市前列。"
 
 
-def _subparks(f: BulletinFacts) -> list[str]:
+def _land_overview(f: BulletinFacts) -> list[str]:
+    """'截至…，五华区、禄劝县…等5个县（市）区已在磨憨—磨丁合作区竞得土地5宗，共196.43亩。' per park."""
     out = []
+    parks = sorted({fact.park for fact in f.land})
+    for park in parks:
+        facts = [fact for fact in f.land if fact.park == park]
+        units = (
+            "、".join(f"{fact.unit}（{format_mu(fact.area_mu)}）" for fact in facts)
+            if len(facts) > 1
+            else facts[0].unit
+        )
+        many = f"等{len(facts)}个协作地" if len(facts) > 1 else ""
+        total = sum((fact.area_mu for fact in facts), Decimal(0))
+        out.append(
+            f"截至{cn_date(f.as_of)}，{units}{many}已在{park}竞得土地{sum(x.parcels for x in facts)}宗，"
+            f"共{format_mu(total)}。"
+        )
+    return out
+
+
+def subpark_sentence(s: SubParkFacts) -> str:
+    """A sub-park being built, in the report's words: its land, investment, buildings and floor area, start,
+    promised completion and tenants."""
+    where = f"{s.park}{s.area}" if s.area else s.park
+    if s.land is not None and s.factory_only:
+        text = land_sentence(
+            LandFact(s.land.unit, s.land.park, s.land.won_on, s.land.area_mu, s.planned_fen, s.floor_area_m2,
+                     "标准厂房", s.land.parcels)
+        )  # fmt: skip
+        text += f"（{s.name}）"
+    else:
+        text = land_sentence(s.land) + f"，建设{s.name}" if s.land else f"{s.unit}在{where}建设{s.name}"
+        if s.planned_fen:
+            text += f"，计划投资{format_report(s.planned_fen)}"
+        if s.buildings:
+            parts = "、".join(f"{n}幢{label}" for label, n in s.buildings)
+            text += f"，由{parts}组成，总建筑面积{format_area(s.floor_area_m2)}"
+    if s.started_on:
+        text += f"，{cn_date(s.started_on)}开工"
+    if s.due_on:
+        text += f"，计划{cn_date(s.due_on)}前{s.due_what or '建成投入使用'}"
+    tenants = []
+    if s.projects:
+        tenants.append(f"已有{s.projects}个项目入驻")
+    if s.entered:
+        tenants.append(f"已有{s.entered}家企业入园")
+    if s.intending:
+        tenants.append(f"与{s.intending}家企业达成入园合作意向")
+    if tenants:
+        text += "；" + "，".join(tenants)
+    return text + "。"
+
+
+def _subparks(f: BulletinFacts) -> list[str]:
+    out = _land_overview(f)
+    building = [s for s in f.subparks if s.stage == "building"]
+    out.extend(subpark_sentence(s) for s in building)
     for s in f.subparks:
         where = f"{s.park}{s.area}" if s.area else s.park
-        text = f"{s.unit}在{where}建设{s.name}"
+        if s.stage == "completed" and s.completed_on:
+            text = f"{s.unit}在{where}建设的{s.name}已于{cn_date(s.completed_on)}建成投入使用"
+        elif s.stage == "planned":
+            text = f"{s.unit}在{where}规划建设{s.name}"
+        else:
+            continue
         if s.projects:
             text += f"，已有{s.projects}个项目入驻"
         out.append(text + "。")
-    out.extend(land_sentence(fact) + "。" for fact in f.land)
+    # Units whose land is not the site of a sub-park being built: named together, as the report does.
+    # (the overview names them all with their areas; this follows the paragraphs of the sub-parks).
+    covered = {(s.land.unit, s.land.park) for s in building if s.land is not None}
+    others = [fact for fact in f.land if (fact.unit, fact.park) not in covered] if building else []
+    for park in sorted({fact.park for fact in others}):
+        here = [fact for fact in others if fact.park == park]
+        listed = "、".join(fact.unit for fact in here)
+        out.append(f"此外，{listed}也{'先后' if len(here) > 1 else ''}在{park}竞拍获得土地。")
     return out
 
 

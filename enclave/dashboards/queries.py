@@ -8,13 +8,12 @@ their recognition date (the landing date, as the reports count them). Money stay
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.translation import gettext as _
 
 from enclave.accounts.models import Role
@@ -195,13 +194,13 @@ AGG = {"count": Count("pk"), "planned": Sum("planned_investment_fen")}
 
 def by_quarter(recognised: QuerySet[Project], flt: DashboardFilter) -> Chart:
     """Projects and investment per quarter of recognition, every quarter between the first and the last."""
-    rows = {
-        (r["y"], r["q"]): r
-        for r in recognised.annotate(y=ExtractYear("recognised_on"), q=ExtractQuarter("recognised_on"))
-        .values("y", "q")
-        .annotate(**AGG)
-        .order_by("y", "q")
-    }
+    # Grouped by day and bucketed here: a year/quarter extraction per row is a Python function on SQLite.
+    rows: dict[tuple[int, int], dict[str, int]] = {}
+    for r in recognised.values("recognised_on").annotate(**AGG).order_by():
+        day = r["recognised_on"]
+        row = rows.setdefault((day.year, periods.quarter_of(day)), {"count": 0, "planned": 0})
+        row["count"] += int(r["count"] or 0)
+        row["planned"] += int(r["planned"] or 0)
     period = flt.period_range
     keys = sorted(rows)
     if period is not None:
@@ -407,52 +406,80 @@ class Indicators:
         return self.places[name] - self.city[name]
 
 
+def _party_counts_sql(scope: object) -> tuple[str, list[object]]:
+    """Per project with an agreement: how many cooperating units are its parties (`units`) and whether the
+    viewing unit or park is one of them (`own`, 1 or 0). A derived table, joined to reports and adjustments."""
+    party = AgreementParty._meta.db_table
+    agreement = AgreementParty._meta.get_field("agreement").related_model._meta.db_table
+    if scope.role == Role.UNIT:
+        own, params = "MAX(CASE WHEN ap.unit_id = %s THEN 1 ELSE 0 END)", [scope.unit_id]
+    elif scope.role == Role.PARK:
+        own, params = "MAX(CASE WHEN ap.park_id = %s THEN 1 ELSE 0 END)", [scope.park_id]
+    else:
+        own, params = "0", []
+    sql = (
+        f"SELECT a.project_id AS project_id, COUNT(ap.unit_id) AS units, {own} AS own "
+        f"FROM {party} ap INNER JOIN {agreement} a ON a.id = ap.agreement_id GROUP BY a.project_id"
+    )
+    return sql, params
+
+
 def indicators(user: object, flt: DashboardFilter, projects: QuerySet[Project]) -> Indicators:
-    """The rules of sharing/accounting.py (BOTH vs cooperating-only), summed in a few grouped queries."""
-    reports = MonthlyReport.objects.all()
-    adjustments = Adjustment.objects.filter(target__in=accounting.FIELDS)
+    """The rules of sharing/accounting.py in two SQL aggregates, no per-project rows back to Python.
+
+    A project is credited to its places only if its agreement has parties (as `accounting.table`). Per
+    indicator: the city counts each project's amount once; the places together count it once per
+    cooperating unit, plus once for the host park if it is a 全额双核算 indicator, so the places' sum is
+    Σ amount × units + (Σ amount if double-accounted). A unit is credited with every indicator of its
+    projects, a park with the double-accounted ones. The same sums over indicator adjustments are added.
+    """
+    scope = scope_of(user)
+    fields = accounting.FIELDS
+    parties_sql, parties_params = _party_counts_sql(scope)
+    where, where_params = [], []
     period = flt.period_range
     if period is not None:
-        reports = reports.filter(month__gte=period.start, month__lte=period.end)
-        adjustments = adjustments.filter(month__gte=period.start, month__lte=period.end)
+        where.append("x.month >= %s AND x.month <= %s")
+        where_params += [period.start, period.end]
     if _needs_project_restriction(user, flt):
-        ids = projects.values("pk")
-        reports, adjustments = reports.filter(project_id__in=ids), adjustments.filter(project_id__in=ids)
-    values: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(accounting.FIELDS, 0))
-    for row in reports.order_by().values("project_id").annotate(**{f: Sum(f) for f in accounting.FIELDS}):
-        target = values[row["project_id"]]
-        for name in accounting.FIELDS:
-            target[name] += int(row[name] or 0)
-    for project_id, target_field, amount in adjustments.order_by().values_list(
-        "project_id", "target", "amount_fen"
-    ):
-        values[project_id][target_field] += amount
-    parties = AgreementParty.objects.all()
-    if _needs_project_restriction(user, flt):
-        parties = parties.filter(agreement__project_id__in=projects.values("pk"))
-    unit_count: dict[int, int] = defaultdict(int)
-    has_place: set[int] = set()
-    scope = scope_of(user)
-    own_ids: set[int] = set()
-    for project_id, unit_id, park_id in parties.values_list("agreement__project_id", "unit_id", "park_id"):
-        has_place.add(project_id)
-        if unit_id is not None:
-            unit_count[project_id] += 1
-        if (scope.role == Role.UNIT and unit_id == scope.unit_id) or (
-            scope.role == Role.PARK and park_id is not None and park_id == scope.park_id
-        ):
-            own_ids.add(project_id)
-    city = dict.fromkeys(accounting.FIELDS, 0)
-    places = dict.fromkeys(accounting.FIELDS, 0)
-    own = dict.fromkeys(accounting.FIELDS, 0)
-    for project_id, vals in values.items():
-        if project_id not in has_place:  # no agreement: credited to no place (as accounting.table)
-            continue
-        for name, amount in vals.items():
-            city[name] += amount
-            places[name] += amount * (unit_count[project_id] + (name in accounting.BOTH))
-            if project_id in own_ids and (scope.role == Role.UNIT or name in accounting.BOTH):
-                own[name] += amount
+        inner, inner_params = projects.values("pk").query.sql_with_params()
+        where.append(f"x.project_id IN ({inner})")
+        where_params += list(inner_params)
+    condition = (" WHERE " + " AND ".join(where)) if where else ""
+    report_cols = [MonthlyReport._meta.get_field(f).column for f in fields]
+    sums = ", ".join(
+        f"SUM(x.{c}), SUM(x.{c} * pc.units), SUM(CASE WHEN pc.own = 1 THEN x.{c} ELSE 0 END)"
+        for c in report_cols
+    )
+    report_sql = (
+        f"SELECT {sums} FROM {MonthlyReport._meta.db_table} x "
+        f"INNER JOIN ({parties_sql}) pc ON pc.project_id = x.project_id{condition}"
+    )
+    adjustment_sql = (
+        "SELECT x.target, SUM(x.amount_fen), SUM(x.amount_fen * pc.units), "
+        "SUM(CASE WHEN pc.own = 1 THEN x.amount_fen ELSE 0 END) "
+        f"FROM {Adjustment._meta.db_table} x INNER JOIN ({parties_sql}) pc ON pc.project_id = x.project_id"
+        f"{condition}{' AND' if condition else ' WHERE'} x.target IN ({', '.join(['%s'] * len(fields))}) "
+        "GROUP BY x.target"
+    )
+    city = dict.fromkeys(fields, 0)
+    weighted = dict.fromkeys(fields, 0)  # Σ amount × cooperating units
+    own = dict.fromkeys(fields, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(report_sql, [*parties_params, *where_params])
+        row = cursor.fetchone() or ()
+        for i, name in enumerate(fields):
+            city[name] += int(row[3 * i] or 0)
+            weighted[name] += int(row[3 * i + 1] or 0)
+            own[name] += int(row[3 * i + 2] or 0)
+        cursor.execute(adjustment_sql, [*parties_params, *where_params, *fields])
+        for name, total, times_units, own_total in cursor.fetchall():
+            city[name] += int(total or 0)
+            weighted[name] += int(times_units or 0)
+            own[name] += int(own_total or 0)
+    places = {name: weighted[name] + (city[name] if name in accounting.BOTH else 0) for name in fields}
+    if scope.role == Role.PARK:
+        own = {name: own[name] if name in accounting.BOTH else 0 for name in fields}
     return Indicators(city, places, own if scope.role in (Role.UNIT, Role.PARK) else None)
 
 

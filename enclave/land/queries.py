@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 
 from enclave.accounts.models import Role
@@ -122,12 +122,15 @@ class LandWon:
     parcels: int
     area_mu: Decimal
     price_fen: int
+    first_won_on: dt.date | None = None
+    last_won_on: dt.date | None = None
 
 
 def land_won_up_to(
     day: dt.date, *, user: object | None = None, park_code: str | None = None
 ) -> list[LandWon]:
-    """Per unit: parcels won on or before `day`, their area in 亩 and price in fen (largest area first)."""
+    """Per unit: parcels won on or before `day`, their area in 亩, price in fen and first and last auction
+    dates (largest area first)."""
     qs = parcels_visible_to(user) if user is not None else LandParcel.objects.all()
     qs = qs.filter(auctioned_on__lte=day)
     if park_code:
@@ -135,7 +138,13 @@ def land_won_up_to(
     rows = (
         qs.order_by()
         .values("unit__code", "unit__name")
-        .annotate(parcels=Count("pk"), area=Sum("area_mu"), price=Sum("price_fen"))
+        .annotate(
+            parcels=Count("pk"),
+            area=Sum("area_mu"),
+            price=Sum("price_fen"),
+            first=Min("auctioned_on"),
+            last=Max("auctioned_on"),
+        )
     )
     result = [
         LandWon(
@@ -144,6 +153,8 @@ def land_won_up_to(
             parcels=r["parcels"],
             area_mu=Decimal(r["area"] or 0).quantize(Decimal("0.01")),
             price_fen=int(r["price"] or 0),
+            first_won_on=r["first"],
+            last_won_on=r["last"],
         )
         for r in rows
     ]

@@ -27,6 +27,7 @@ from enclave.dashboards.bulletin import (
     bulletin_write,
     land_sentence,
     place_short,
+    subpark_sentence,
 )
 from enclave.projects.demo import landings
 
@@ -86,7 +87,37 @@ class TestBulletinOnTheDemo:
         assert "禄劝县于2024年6月推动云南雅酌酒业有限公司在磨憨—磨丁合作区落地" in text
         assert "寻甸县于2025年3月推动维先农业(科技)云南有限公司在沪滇临港昆明科技城落地" in text
         assert "（示例）" not in text
-        assert "五华区在磨憨—磨丁合作区南坡片区建设云南五华产业园磨憨园区。" in text
+
+    def test_it_states_the_land_won_and_the_sub_parks_being_built(self):
+        """The seed's land paragraph: 五华 47.03亩 (2024-07-15), 禄劝 52.57亩 (2024-09-24) for 5.18万平方米 of
+        standard factories, and 寻甸、安宁、东川 (sample areas, all won before the cut-off)."""
+        text = command("--as-of", "2025-03-31")
+        section = text.split("三、跨区域合作园区建设")[1]
+        assert (
+            "截至2025年3月31日，五华区（47.03亩）、禄劝县（52.57亩）、寻甸县（30.15亩）、安宁市（41.60亩）、"
+            "东川区（25.08亩）等5个协作地已在磨憨—磨丁合作区竞得土地5宗，共196.43亩。" in section
+        )
+        assert (
+            "五华区于2024年7月15日在磨憨—磨丁合作区竞得47.03亩土地，建设云南五华产业园磨憨园区，计划投资2.92亿元，"
+            "由1幢研发中心、1幢后勤综合楼、2幢标准化厂房组成，总建筑面积4.04万平方米，2024年9月1日开工，"
+            "计划2025年6月30日前具备使用条件" in section
+        )
+        assert (
+            "禄劝县于2024年9月24日在磨憨—磨丁合作区竞得52.57亩土地，计划投资3.13亿元建设5.18万平方米标准厂房"
+            "（禄劝县磨憨标准厂房园区），2024年11月1日开工，计划2025年12月31日前建成投入使用；"
+            "与8家企业达成入园合作意向。" in section
+        )
+        assert "此外，寻甸县、安宁市、东川区也先后在磨憨—磨丁合作区竞拍获得土地。" in section
+
+    def test_land_and_building_follow_the_cut_off(self):
+        before_any = bulletin(dt.date(2024, 6, 30)).text
+        assert "竞得" not in before_any and "开工" not in before_any
+        assert "五华区在磨憨—磨丁合作区南坡片区规划建设云南五华产业园磨憨园区。" in before_any
+        won_not_started = bulletin(dt.date(2024, 8, 31)).text
+        assert "截至2024年8月31日，五华区已在磨憨—磨丁合作区竞得土地1宗，共47.03亩。" in won_not_started
+        assert "52.57亩" not in won_not_started and "开工" not in won_not_started
+        completed = bulletin(dt.date(2026, 1, 1)).text
+        assert "196.43亩" in completed  # land stays won; sub-parks without a completion date stay in building
 
     def test_an_earlier_cut_off_counts_only_what_had_landed(self):
         text = bulletin(dt.date(2024, 6, 30)).text
@@ -101,6 +132,11 @@ class TestBulletinOnTheDemo:
         client.force_login(User.objects.get(username="mohan"))
         page = client.get("/dashboards/bulletin/?as_of=2025-03-31").content.decode()
         assert "2024年有48个项目落地，计划总投资12.92亿元" in page
+        assert (
+            "禄劝县于2024年9月24日在磨憨—磨丁合作区竞得52.57亩土地，计划投资3.13亿元建设5.18万平方米标准厂房"
+            in page
+        )
+        assert "五华区（47.03亩）" in page and "共196.43亩" in page
         response = client.get("/dashboards/bulletin.docx?as_of=2025-03-31")
         assert response["Content-Type"].startswith(
             "application/vnd.openxmlformats-officedocument.wordprocessingml"
@@ -111,6 +147,8 @@ class TestBulletinOnTheDemo:
         assert paragraphs[2:] == [
             line.strip("　") for line in bulletin(CUT_OFF).text.splitlines()[3:] if line
         ]
+        assert any("竞得52.57亩土地，计划投资3.13亿元建设5.18万平方米标准厂房" in p for p in paragraphs)
+        assert any(p.startswith("五华区于2024年7月15日在磨憨—磨丁合作区竞得47.03亩土地") for p in paragraphs)
         assert Event.objects.filter(verb="export", object_type="dashboards.bulletin").count() == 1
 
 
@@ -160,7 +198,7 @@ class TestWording:
         assert "从协作地看，五华区（4个项目，计划总投资6960万元）落地项目数量位居全市前列。" in text
         assert (
             "三、跨区域合作园区建设" in text
-            and "南坡片区建设云南五华产业园磨憨园区，已有2个项目入驻。" in text
+            and "南坡片区规划建设云南五华产业园磨憨园区，已有2个项目入驻。" in text
         )
 
     def test_land_is_written_in_mu_and_floor_space_in_wan_square_metres(self):
@@ -174,7 +212,66 @@ class TestWording:
             LandFact("五华区", "磨憨—磨丁合作区", dt.date(2024, 7, 15), Decimal("47.03"))
         ) == ("五华区于2024年7月15日在磨憨—磨丁合作区竞得47.03亩土地")
         text = bulletin_write(facts(land=(fact,))).text
-        assert "三、跨区域合作园区建设" in text and "竞得52.57亩土地" in text
+        assert (
+            "三、跨区域合作园区建设" in text and "禄劝县已在磨憨—磨丁合作区竞得土地1宗，共52.57亩。" in text
+        )
+
+
+class TestSubParkWording:
+    def land(self, **overrides: Any) -> LandFact:
+        return LandFact(**{"unit": "禄劝县", "park": "磨憨—磨丁合作区", "won_on": dt.date(2024, 9, 24),
+                           "area_mu": Decimal("52.57"), **overrides})  # fmt: skip
+
+    def test_several_parcels_are_counted_from_the_first(self):
+        assert land_sentence(self.land(parcels=2, area_mu=Decimal("80.5"))) == (
+            "禄劝县自2024年9月24日起在磨憨—磨丁合作区先后竞得2宗共80.50亩土地"
+        )
+
+    def test_a_factory_park_reads_like_the_report_and_a_mixed_one_lists_its_buildings(self):
+        factories = SubParkFacts("禄劝县", "磨憨—磨丁合作区", "", "禄劝园", 0, stage="building",
+                                 planned_fen=313 * 10**8, floor_area_m2=Decimal(51_800), factory_only=True,
+                                 buildings=(("标准化厂房", 3),), land=self.land(), intending=8)  # fmt: skip
+        assert subpark_sentence(factories) == (
+            "禄劝县于2024年9月24日在磨憨—磨丁合作区竞得52.57亩土地，计划投资3.13亿元建设5.18万平方米标准厂房"
+            "（禄劝园）；与8家企业达成入园合作意向。"
+        )
+        mixed = SubParkFacts("五华区", "磨憨—磨丁合作区", "南坡片区", "五华园", 2, stage="building",
+                             buildings=(("研发中心", 1), ("标准化厂房", 2)), floor_area_m2=Decimal(8_500),
+                             started_on=dt.date(2024, 9, 1), due_on=dt.date(2025, 6, 30), due_what="具备使用条件",
+                             entered=1)  # fmt: skip
+        assert subpark_sentence(mixed) == (
+            "五华区在磨憨—磨丁合作区南坡片区建设五华园，由1幢研发中心、2幢标准化厂房组成，总建筑面积8,500平方米，"
+            "2024年9月1日开工，计划2025年6月30日前具备使用条件；已有2个项目入驻，已有1家企业入园。"
+        )
+
+    def test_land_without_a_sub_park_being_built_is_only_in_the_overview(self):
+        text = bulletin_write(
+            facts(land=(self.land(), self.land(unit="寻甸县", area_mu=Decimal("30.15"))))
+        ).text
+        assert (
+            "禄劝县（52.57亩）、寻甸县（30.15亩）等2个协作地已在磨憨—磨丁合作区竞得土地2宗，共82.72亩。"
+            in text
+        )
+        assert "此外" not in text
+
+    def test_a_completed_sub_park_on_the_data(self, wuhua):
+        from enclave.land import services as land_services
+        from enclave.parks.models import Park
+
+        mohan = Park.objects.get(code="mohan")
+        sp = land_services.subpark_create(actor=wuhua, data={"name": "测试园中园", "park": mohan})
+        land_services.parcel_create(actor=wuhua, data={"park": mohan, "subpark": sp, "area_mu": "10.5",
+                                                       "auctioned_on": dt.date(2024, 7, 15), "price_fen": 1})  # fmt: skip
+        land_services.building_add(actor=wuhua, subpark=sp, kind="factory", name="1号", floor_area_m2="12000")
+        building = bulletin(dt.date(2025, 3, 31)).text
+        assert (
+            "五华区于2024年7月15日在磨憨—磨丁合作区竞得10.50亩土地，建设1.20万平方米标准厂房（测试园中园）。"
+            in building
+        )
+        land_services.subpark_update(actor=wuhua, subpark=sp, data={"name": "测试园中园", "park": mohan,
+                                                                    "completed_on": dt.date(2025, 6, 28)})  # fmt: skip
+        assert "测试园中园已于2025年6月28日建成投入使用" in bulletin(dt.date(2025, 7, 1)).text
+        assert "建设1.20万平方米标准厂房（测试园中园）" in bulletin(dt.date(2025, 6, 1)).text
 
 
 class TestCommand:

@@ -97,6 +97,12 @@ class TestBulletinQueries:
             ("530103", 1, Decimal("10.00")),
         ]
         assert land_won_up_to(dt.date(2025, 2, 1))[0].area_mu == Decimal("50.00")
+        first = land_won_up_to(dt.date(2025, 2, 1))[0]
+        assert (first.parcels, first.first_won_on, first.last_won_on) == (
+            2,
+            dt.date(2024, 7, 15),
+            dt.date(2025, 1, 10),
+        )
         assert [w.unit_code for w in land_won_up_to(dt.date(2025, 2, 1), user=panlong)] == ["530103"]
 
     def test_sub_parks_under_construction_start_with_their_land_and_end_at_completion(self, wuhua):
