@@ -502,14 +502,18 @@ def settlement_run(*, actor: Any, period: str, progress: Progress | None = None)
         rules_digest=rules_digest,
         engine_version=engine.ENGINE_VERSION,
     ).first()
-    if existing is not None:
-        report(4, 4, "输入未变化，沿用已有结算")
-        return RunResult(existing, False, _totals(existing))
     report(1, 4, "计算")
     try:
         result = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
     except engine.EngineError as exc:
         raise ValidationError({"period": str(exc)}) from exc
+    if existing is not None:
+        # The same inputs were settled before. The ledger's open months may since have been rewritten by a
+        # run on other inputs (a figure changed and then changed back): put the run's postings back.
+        with transaction.atomic():
+            _ledger_restore(actor, existing, months, inputs, result)
+        report(4, 4, "输入未变化，沿用已有结算")
+        return RunResult(existing, False, _totals(existing))
     output_digest = sm3(_canonical_output(result))
     report(2, 4, "写入")
     try:
@@ -643,6 +647,53 @@ def _write(
                "months_recomputed": len(open_months)},
     )  # fmt: skip
     return run, True
+
+
+def _ledger_restore(
+    actor: Any,
+    run: SettlementRun,
+    months: list[dt.date],
+    inputs: fetch.Inputs,
+    result: engine.Settlement,
+) -> bool:
+    """Make the open months' postings the run's again if they no longer are; True if they were rewritten."""
+    closed = set(
+        ClosedMonth.objects.select_for_update().filter(month__in=months).values_list("month", flat=True)
+    )
+    open_months = [m for m in months if m not in closed]
+    wanted = [m for m in result.months if m.month not in closed]
+    expected = {
+        (inputs.project_ids[m.project_code], m.month): (
+            m.retained_fen, m.rebates_fen, m.adjustments_fen, tuple(sorted(dict(m.county_parts).items())),
+            tuple(sorted((code, amount) for code, amount in m.shares)),
+        )
+        for m in wanted
+    }  # fmt: skip
+    shares: dict[int, list[tuple[str, int]]] = {}
+    for line_id, code, amount in SettlementShare.objects.filter(line__month__in=open_months).values_list(
+        "line_id", "party_code", "amount_fen"
+    ):
+        shares.setdefault(line_id, []).append((code, amount))
+    stored = {
+        (line.project_id, line.month): (
+            line.retained_fen, line.rebates_fen, line.adjustments_fen,
+            tuple(sorted(line.county_parts.items())), tuple(sorted(shares.get(line.pk, []))),
+        )
+        for line in SettlementLine.objects.filter(month__in=open_months)
+    }  # fmt: skip
+    if stored == expected:
+        return False
+    stale = SettlementLine.objects.filter(month__in=open_months)
+    SettlementShare.objects.filter(line__in=stale).delete()
+    stale.delete()
+    _insert_ledger(run, wanted, inputs.project_ids)
+    event_record(
+        actor=actor,
+        verb=Verb.UPDATE,
+        target=run,
+        after={"ledger_restored": [m.isoformat() for m in open_months], "input_digest": run.input_digest},
+    )
+    return True
 
 
 def rows_insert(

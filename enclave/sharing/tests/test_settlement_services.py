@@ -150,6 +150,27 @@ class TestRuns:
         assert {k: by_party(q3)[k] + by_party(q4)[k] for k in by_party(year)} == by_party(year)
         assert year.run.retained_fen == q3.run.retained_fen + q4.run.retained_fen
 
+    def test_a_figure_changed_and_changed_back_settles_to_the_first_runs_ledger_again(
+        self, three_party_project, mohan_user, city_admin
+    ):
+        """Found by the ledger state machine: the second run with the first run's inputs reused that run
+        but left the ledger with the intermediate figures, so statements showed money nobody owed."""
+        report = enter(mohan_user, three_party_project, JULY, vat=1000_00)
+        first = services.settlement_run(actor=city_admin, period="2024Q3")
+        ledger = lambda: sorted(SettlementShare.objects.values_list("party_code", "amount_fen"))  # noqa: E731
+        before = ledger()
+        services.report_update(actor=city_admin, report=report, taxes={"vat": 2000_00}, values={})
+        services.settlement_run(actor=city_admin, period="2024Q3")
+        assert ledger() != before
+        services.report_update(actor=city_admin, report=report, taxes={"vat": 1000_00}, values={})
+        again = services.settlement_run(actor=city_admin, period="2024Q3")
+        assert again.run.pk == first.run.pk and not again.created
+        assert ledger() == before
+        assert set(SettlementLine.objects.values_list("run_id", flat=True)) == {first.run.pk}
+        lines = SettlementLine.objects.count()
+        assert services.settlement_run(actor=city_admin, period="2024Q3").run.pk == first.run.pk
+        assert SettlementLine.objects.count() == lines and ledger() == before
+
     def test_only_the_city_runs_and_closed_periods_cannot_be_closed_again(
         self, three_party_project, mohan_user, city_admin
     ):
