@@ -6,6 +6,7 @@ Bare pytest functions with no database: if importing the engine needed Django, t
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import random
 from fractions import Fraction
@@ -30,7 +31,7 @@ from enclave.sharing.engine import (
 )
 
 WUHUA, PANLONG, MOHAN = "530102", "530103", "mohan"
-# SECURITY.md check 22: at least 10,000 examples in CI (CI=true); fewer on a developer's run.
+# SECURITY.md check 22: at least 10,000 examples in CI (`.ci/run` sets CI=true); fewer on a developer's run.
 CONSERVATION_EXAMPLES = 10_000 if os.environ.get("CI") else 1_000
 RATES = {"vat": 2500, "cit": 1600, "iit": 1600, "local": 5000}
 THREE = (Party(WUHUA, 3000), Party(PANLONG, 2000), Party(MOHAN, 5000, is_host=True))
@@ -162,9 +163,59 @@ def parties_strategy(draw, min_size=1, max_size=40):
     )
 
 
+# Built once: strategies made inside a composite on every draw would cost more than the test itself.
+RATIONALS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 10**4)), min_size=2, max_size=40)
+SEEDS = st.integers(0, 2**32)
+
+
+@st.composite
+def rational_shares(draw):
+    """2–40 parties whose shares are arbitrary rationals (zero allowed) adding up to exactly 1."""
+    raw = [Fraction(numerator, denominator) for numerator, denominator in draw(RATIONALS)]
+    if not any(raw):
+        raw[0] = Fraction(1)
+    total = sum(raw)
+    shares = [x / total for x in raw]
+    assert sum(shares) == 1
+    codes = [f"p{i:02d}" for i in range(len(shares))]
+    random.Random(draw(SEEDS)).shuffle(codes)  # which code gets which share (ties go by code)
+    host = draw(SEEDS) % len(shares)
+    return [(c, f, i == host) for i, (c, f) in enumerate(zip(codes, shares, strict=True))]
+
+
+def as_parties(shares) -> tuple[Party, ...]:
+    """Rational shares as the engine's integer weights: every share times the common denominator."""
+    denominator = math.lcm(*(f.denominator for _c, f, _h in shares))
+    return tuple(Party(c, int(f * denominator), is_host=h) for c, f, h in shares)
+
+
 @settings(max_examples=CONSERVATION_EXAMPLES, deadline=None)
+@given(total=st.integers(0, 10**13), shares=rational_shares(), seed=st.integers(0, 2**32))
+def test_split_conserves_every_fen_and_stays_within_one_fen_of_the_exact_share(total, shares, seed):
+    """SECURITY.md check 22: any pool 0…10¹³ fen, 2–40 parties with rational shares adding up to 1."""
+    parties = as_parties(shares)
+    result = split(total, parties)
+    by_code = {s.party_code: s.amount_fen for s in result}
+    assert sum(by_code.values()) == total  # exactly the pool, to the fen
+    assert all(isinstance(a, int) and a >= 0 for a in by_code.values())
+    exact = {c: total * f for c, f, _h in shares}
+    for code, amount in by_code.items():
+        assert abs(amount - exact[code]) < 1
+    # Remainder fen by the documented rule: the largest fractional parts first, ties to the host, then by
+    # code; each party gets its whole part plus at most one fen.
+    leftover = total - sum(math.floor(x) for x in exact.values())
+    order = sorted(shares, key=lambda s: (-(exact[s[0]] - math.floor(exact[s[0]])), not s[2], s[0]))
+    extra = {c for c, _f, _h in order[:leftover]}
+    assert by_code == {c: math.floor(x) + (c in extra) for c, x in exact.items()}
+    # Independent of the order the parties are listed in.
+    shuffled = list(parties)
+    random.Random(seed).shuffle(shuffled)
+    assert split(total, shuffled) == result
+
+
+@settings(max_examples=CONSERVATION_EXAMPLES // 10, deadline=None)
 @given(total=st.integers(0, 10**13), parties=parties_strategy(min_size=2))
-def test_split_conserves_every_fen_and_stays_within_one_fen_of_the_exact_share(total, parties):
+def test_split_by_basis_points_conserves_every_fen(total, parties):
     shares = split(total, parties)
     assert sum(s.amount_fen for s in shares) == total
     weight = sum(p.share_bp for p in parties)
