@@ -98,7 +98,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     months = periods_months(period)
     closed = ClosedMonth.objects.filter(month__in=months).count()
     runs = SettlementRun.objects.filter(period=period.label)[:5] if scope_of(request.user).is_city else []
-    estimated = MonthlyReport.objects.filter(month__in=months, tax_status=DataStatus.ESTIMATED).count()
+    # Only reports the user may read: another district's estimates are its business (check 9, aggregates).
+    estimated = (
+        queries.reports_visible_to(request.user)
+        .filter(month__in=months, tax_status=DataStatus.ESTIMATED)
+        .count()
+    )
     return render(
         request,
         "sharing/overview.html",
