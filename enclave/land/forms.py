@@ -258,3 +258,18 @@ class ResourceForm(forms.Form):
         data = dict(self.cleaned_data)
         data["price_fen"] = data.pop("price_yuan")
         return data
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    park = forms.ChoiceField(label=_("园区"), required=False)
+    subpark = forms.ChoiceField(label=_("园中园"), required=False)
+    kind = forms.ChoiceField(label=_("资源类型"), required=False)
+    available_by = forms.DateField(label=_("在此日期前可用"), required=False, widget=DATE)
+    only_available = forms.BooleanField(label=_("仅显示可供"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["park"].choices = park_choices(_("全部"))
+        self.fields["subpark"].choices = subpark_choices(_("全部"))
+        self.fields["kind"].choices = [("", _("全部")), *ResourceKind.choices]

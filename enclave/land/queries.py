@@ -178,3 +178,58 @@ def subparks_under_construction_at(day: dt.date, *, user: object | None = None) 
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day))
         .order_by("park", "name")
     )
+
+
+# ---------------------------------------------------------------- matching a lead with the library
+
+
+def resource_offers(qs: QuerySet[Resource]) -> list:  # noqa: ANN401 - list[matching.Offer]
+    """The library rows as matching.Offer values, with the positioning of their sub-park and park."""
+    from enclave.land.matching import Offer
+
+    rows = list(
+        qs.select_related("park", "subpark").prefetch_related(
+            "industries", "subpark__target_industries", "park__industries"
+        )
+    )
+    return [
+        Offer(
+            resource_id=r.pk,
+            name=r.name,
+            kind=r.kind,
+            park_code=r.park.code,
+            park_name=r.park.short_name,
+            subpark_id=r.subpark_id,
+            subpark_name=r.subpark.name if r.subpark_id else "",
+            area_m2=r.area_m2,
+            available_on=r.available_on,
+            is_available=r.is_available,
+            industries=frozenset(i.code for i in r.industries.all()),
+            subpark_positioning=frozenset(i.code for i in r.subpark.target_industries.all())
+            if r.subpark_id
+            else frozenset(),
+            park_positioning=frozenset(i.code for i in r.park.industries.all()),
+            kind_label=str(r.get_kind_display()),
+        )
+        for r in rows
+    ]
+
+
+def resource_matches_for_lead(user: object, lead: object, *, today: dt.date, limit: int = 5) -> list:
+    """The library's best offers for a lead (matching.matches_rank), from the offers `user` may read."""
+    from enclave.land.matching import Need, matches_rank
+
+    industry = getattr(lead, "industry", None)
+    next_on = getattr(lead, "next_step_on", None)
+    need = Need(
+        park_code=lead.park.code if getattr(lead, "park_id", None) else None,  # type: ignore[attr-defined]
+        subpark_id=getattr(lead, "subpark_id", None),
+        industry_code=industry.code if industry is not None else None,
+        section_code=industry.section_code if industry is not None else None,
+        area_m2=getattr(lead, "needed_area_m2", None),
+        wanted_on=max(today, next_on) if next_on else today,
+    )
+    qs = resources_visible_to(user).filter(is_available=True)
+    if need.park_code:
+        qs = qs.filter(park__code=need.park_code)
+    return matches_rank(need, resource_offers(qs), limit=limit)

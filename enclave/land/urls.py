@@ -20,4 +20,8 @@ urlpatterns = [
     path("subparks/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("subparks/<int:pk>/milestones/done/", views.milestone_done, name="milestone_done"),
     path("subparks/<int:pk>/tenants/", views.tenant_add, name="tenant_add"),
+    path("resources/", views.resource_list, name="resources"),
+    path("resources/export.xlsx", views.resource_export, name="resource_export"),
+    path("resources/new/", views.resource_create, name="resource_create"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
 ]

@@ -20,22 +20,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
 from enclave.excel.export import workbook_build, workbook_bytes
 from enclave.i18n import chinese_documents
 from enclave.land import excel, services
+from enclave.land.filters import ResourceFilter
 from enclave.land.forms import (
     BuildingForm,
     LandFilterForm,
     MilestoneDoneForm,
     MilestoneForm,
     ParcelForm,
+    ResourceFilterForm,
+    ResourceForm,
     SubParkForm,
     TenantForm,
 )
-from enclave.land.models import Building, LandParcel
+from enclave.land.models import Building, LandParcel, Resource
 from enclave.land.queries import (
     parcel_for_user_or_404,
     parcels_visible_to,
+    resource_may_edit,
+    resources_visible_to,
     subpark_for_user_or_404,
     subparks_visible_to,
 )
@@ -402,3 +409,92 @@ def tenant_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("入园企业已登记。"))
             return redirect("land:subpark_detail", pk=pk)
     return _subpark_page(request, pk, 422, tenant_form=form)
+
+
+# ---------------------------------------------------------------- the resource library (资源库)
+
+
+def resource_may_create(user: Any) -> bool:
+    """The city's bureaus, a park committee (its park) and a unit (its sub-parks) keep the library."""
+    scope = scope_of(user)
+    return scope.can_review or scope.role in (Role.PARK, Role.UNIT)
+
+
+def _resources(request: HttpRequest) -> tuple[ResourceFilter, QuerySet[Resource]]:
+    resource_filter = ResourceFilter.from_params(request.GET)
+    return resource_filter, resource_filter.apply(resources_visible_to(request.user))
+
+
+@login_required
+@require_GET
+def resource_list(request: HttpRequest) -> HttpResponse:
+    """Land, standard factories and offices on offer in the parks and sub-parks: every signed-in user reads it."""
+    resource_filter, resources = _resources(request)
+    totals = resources.aggregate(area=Sum("area_m2"))
+    page = Paginator(resources, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    editable = {r.pk for r in page if resource_may_edit(request.user, r)}
+    return render(
+        request,
+        "land/resource_list.html",
+        {
+            "filter_form": ResourceFilterForm(request.GET or None), "params": resource_filter.as_params(),
+            "page_obj": page, "totals": totals, "editable": editable, "description": resource_filter.describe(),
+            "export_query": urlencode(resource_filter.as_params()), "may_create": resource_may_create(request.user),
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+@chinese_documents()
+def resource_export(request: HttpRequest) -> HttpResponse:
+    resource_filter, resources = _resources(request)
+    rows = [excel.resource_row(r) for r in resources]
+    return _export(
+        request,
+        what="资源库",
+        object_type="land.resource",
+        columns=excel.RESOURCE_COLUMNS,
+        rows=rows,
+        params=resource_filter.as_params(),
+        description=resource_filter.describe(),
+    )
+
+
+def _resource_form_page(request: HttpRequest, resource: Resource | None) -> HttpResponse:
+    if request.method == "POST":
+        form = ResourceForm(request.POST)
+    else:
+        form = ResourceForm(
+            initial=ResourceForm.initial_for(resource) if resource else {"is_available": True}
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_save(actor=request.user, data=form.service_data(), resource=resource)
+        except ValidationError as exc:
+            errors_attach(form, exc, ResourceForm.SERVICE_FIELDS)
+        else:
+            messages.success(request, _("资源已保存。"))
+            return redirect("land:resources")
+    return render(request, "land/resource_form.html", {"form": form, "resource": resource})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request: HttpRequest) -> HttpResponse:
+    if not resource_may_create(request.user):
+        raise PermissionDenied(_("您的角色不能维护资源库"))
+    return _resource_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = resources_visible_to(request.user).filter(pk=pk).first()
+    if resource is None:
+        from django.http import Http404
+
+        raise Http404(_("资源不存在"))
+    if not resource_may_edit(request.user, resource):
+        raise PermissionDenied(_("只能修改本单位或本园区登记的资源"))
+    return _resource_form_page(request, resource)

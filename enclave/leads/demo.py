@@ -115,6 +115,7 @@ def _wuhua(users: dict[str, Any], rng: random.Random) -> None:
                     "origin": PROVINCE[place],
                     "channel": rng.choice(["visit", "referral", "fair", "agency"]),
                     "expected_investment_fen": rng.randint(10, 300) * 100 * FEN_PER_WAN // 10,
+                    "needed_area_m2": Decimal(1000 * (1 + n % 6)),  # 1,000–6,000 m² of factory space
                     "next_step": "电话回访，邀请参加下一批考察团",
                     "next_step_on": _day(rng, dt.date(2025, 4, 1), dt.date(2025, 5, 30)),
                 },
@@ -210,8 +211,57 @@ def _others(users: dict[str, Any]) -> None:
         )  # fmt: skip
 
 
+def _resources(users: dict[str, Any]) -> None:
+    """The resource library (资源库): offers of both parks (kept by their committees) and of the 五华 and 禄劝
+    sub-parks (kept by the units). All invented sample data; the sub-park offers follow their buildings."""
+    mohan, lingang = Park.objects.get(code="mohan"), Park.objects.get(code="lingang")
+    wuhua_sp = SubPark.objects.get(name=WUHUA_SUBPARK)
+    luquan_sp = SubPark.objects.get(name="禄劝县磨憨标准厂房园区")
+    industries = {
+        i.code: i
+        for i in Industry.objects.filter(code__in=["17", "18", "19", "33", "38", "39", "C", "I", "M"])
+    }
+    rows = (
+        ("mohan", {"kind": "land", "name": "磨憨南坡片区工业用地", "park": mohan, "area_m2": Decimal("66666.67"),
+                   "price_fen": 30 * FEN_PER_WAN, "price_unit": "per_mu", "available_on": dt.date(2025, 3, 1),
+                   "note": "约100亩，可分宗出让"}, []),
+        ("mohan", {"kind": "factory", "name": "磨憨国际物流园标准厂房", "park": mohan, "area_m2": Decimal("12000"),
+                   "price_fen": 1500, "price_unit": "per_m2_month", "available_on": dt.date(2025, 9, 1)}, []),
+        ("mohan", {"kind": "office", "name": "磨憨口岸商务楼办公用房", "park": mohan, "area_m2": Decimal("2000"),
+                   "price_fen": 4000, "price_unit": "per_m2_month", "available_on": dt.date(2025, 1, 1)}, []),
+        ("lingang", {"kind": "office", "name": "临港科技城研发办公楼", "park": lingang, "area_m2": Decimal("5000"),
+                     "price_fen": 4500, "price_unit": "per_m2_month", "available_on": dt.date(2025, 4, 1)},
+         ["I", "M"]),
+        ("lingang", {"kind": "factory", "name": "临港科技城标准厂房", "park": lingang, "area_m2": Decimal("20000"),
+                     "price_fen": 2000, "price_unit": "per_m2_month", "available_on": dt.date(2025, 10, 1)},
+         ["39"]),
+        ("lingang", {"kind": "land", "name": "临港科技城产业用地", "park": lingang, "area_m2": Decimal("40000"),
+                     "price_fen": 45 * FEN_PER_WAN, "price_unit": "per_mu", "available_on": dt.date(2026, 3, 1)},
+         []),
+        ("wuhua", {"kind": "factory", "name": "五华产业园2号标准厂房", "park": mohan, "subpark": wuhua_sp,
+                   "area_m2": Decimal("6000"), "price_fen": 1200, "price_unit": "per_m2_month",
+                   "available_on": dt.date(2025, 6, 30), "note": "具备使用条件后招租"}, ["17", "18", "19"]),
+        ("wuhua", {"kind": "office", "name": "五华产业园研发中心办公用房", "park": mohan, "subpark": wuhua_sp,
+                   "area_m2": Decimal("1500"), "price_fen": 3000, "price_unit": "per_m2_month",
+                   "available_on": dt.date(2025, 6, 30)}, []),
+        ("luquan", {"kind": "factory", "name": "禄劝园区1号标准厂房", "park": mohan, "subpark": luquan_sp,
+                    "area_m2": Decimal("17300"), "price_fen": 1000, "price_unit": "per_m2_month",
+                    "available_on": dt.date(2025, 12, 31)}, ["C"]),
+        ("luquan", {"kind": "factory", "name": "禄劝园区2号标准厂房", "park": mohan, "subpark": luquan_sp,
+                    "area_m2": Decimal("17300"), "price_fen": 1000, "price_unit": "per_m2_month",
+                    "available_on": dt.date(2025, 12, 31)}, ["C"]),
+    )  # fmt: skip
+    for username, data, codes in rows:
+        land_services.resource_save(
+            actor=users[username],
+            data={**data, "name": f"{data['name']}{SAMPLE}", "industries": [industries[c] for c in codes]},
+            is_sample=True,
+        )
+
+
 def demo_pipeline_build(users: dict[str, Any]) -> None:
     rng = random.Random(20250508)
     _wuhua(users, rng)
     _luquan(users)
     _others(users)
+    _resources(users)

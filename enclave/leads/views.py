@@ -173,7 +173,15 @@ def _detail_context(request: HttpRequest, lead: Lead, may_edit: bool, **forms: F
         "missing_for_filing": missing_for(Stage.FILED, facts),
         "overdue": lead.is_open and lead.next_step_on is not None and lead.next_step_on < today,
         "facts_open": [k for k in EventKind.FACTS if not getattr(lead, f"{k}_on")],
+        "matches": _matches(request, lead, today),
     }
+
+
+def _matches(request: HttpRequest, lead: Lead, today: Any) -> list[Any]:
+    """Offers of the resource library that suit an open lead (land/matching.py), with their reasons."""
+    from enclave.land.queries import resource_matches_for_lead
+
+    return resource_matches_for_lead(request.user, lead, today=today) if lead.is_open else []
 
 
 @login_required

@@ -160,6 +160,12 @@ MATRIX: dict[str, Obj | Page] = {
     "land:milestone_add": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
     "land:milestone_done": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
     "land:tenant_add": Obj("subpark", "pk", UNIT_ONLY, (404, 403)),
+    # The resource library is what the parks offer: every business role reads it; the city, the park of
+    # the offer and the unit whose sub-park it is change it (land/queries.resource_may_edit).
+    "land:resources": Page(),
+    "land:resource_export": Page(),
+    "land:resource_create": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),
+    "land:resource_edit": Obj("resource", "pk", ("panlong", "lingang_user", "auditor"), (403,)),
     "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "excel:index": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),
@@ -316,6 +322,11 @@ def world(
         status="intending",
         since_on=dt.date(2024, 9, 1),
     )
+    resource = land_services.resource_save(
+        actor=wuhua,
+        data={"kind": "factory", "name": "五华矩阵测试厂房", "park": Park.objects.get(code="mohan"),
+              "subpark": subpark, "area_m2": "6000", "available_on": dt.date(2025, 6, 30)},
+    )  # fmt: skip
     users = {
         "city_admin": city_admin, "reviewer": reviewer, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
         "mohan_user": mohan_user, "lingang_user": lingang_user, "sys_admin": sys_admin,
@@ -326,7 +337,7 @@ def world(
         "job": job.pk, "wuhua_party": "530102", "import_run": import_run.pk, "wuhua_user": wuhua.pk,
         "published_run": published_run.pk, "draft_run": draft_run.pk,
         "proposal": proposal.pk, "lead": lead.pk, "visit": visit.pk,
-        "parcel": parcel.pk, "subpark": subpark.pk,
+        "parcel": parcel.pk, "subpark": subpark.pk, "resource": resource.pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,

@@ -41,3 +41,15 @@ def m2(value: Decimal | int | str | None) -> str:
     if abs(value) >= 10000:
         return gettext("%(value)s万平方米") % {"value": _number(value / 10000, 2)}
     return gettext("%(value)s平方米") % {"value": _number(value, 0)}
+
+
+@register.filter
+def resource_price(resource: object) -> str:
+    """An offer's price with its basis: '12.50 元/平方米·月', '0' → '面议'."""
+    from enclave.lib.money import FEN_PER_YUAN, fen_to_decimal
+
+    fen = getattr(resource, "price_fen", 0) or 0
+    if not fen:
+        return gettext("面议")
+    amount = _number(fen_to_decimal(fen, FEN_PER_YUAN), 2)
+    return f"{amount} {resource.get_price_unit_display()}"  # type: ignore[attr-defined]
