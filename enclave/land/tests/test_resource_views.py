@@ -16,7 +16,7 @@ from enclave.conftest import client_for
 from enclave.land import services
 from enclave.land.models import Resource
 from enclave.leads.tests.conftest import make_lead
-from enclave.parks.models import Industry, Park, SubPark, Unit
+from enclave.parks.models import Industry, Park, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,9 @@ def _today():
 
 @pytest.fixture
 def wuhua_subpark(wuhua):
-    return services.subpark_create(actor=wuhua, data={"name": "五华测试园", "park": Park.objects.get(code="mohan")})
+    return services.subpark_create(
+        actor=wuhua, data={"name": "五华测试园", "park": Park.objects.get(code="mohan")}
+    )
 
 
 def offer(actor, **overrides) -> Resource:
@@ -107,9 +109,11 @@ class TestResourceForms:
     def test_a_unit_may_not_offer_space_outside_its_sub_parks(self, wuhua, panlong, wuhua_subpark):
         body = client_for(wuhua).post("/land/resources/new/", FORM).content.decode()
         assert "协作地单位只能登记本单位园中园的资源" in body
-        body = client_for(panlong).post(
-            "/land/resources/new/", {**FORM, "subpark": str(wuhua_subpark.pk)}
-        ).content.decode()
+        body = (
+            client_for(panlong)
+            .post("/land/resources/new/", {**FORM, "subpark": str(wuhua_subpark.pk)})
+            .content.decode()
+        )
         assert "协作地单位只能登记本单位园中园的资源" in body
         assert not Resource.objects.exists()
 

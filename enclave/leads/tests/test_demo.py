@@ -55,9 +55,16 @@ class TestIssueFourOnTheDemo:
         assert result.counts["signed"] == 1
         assert result.visits == 7 and result.visit_enterprises >= 30
         out = StringIO()
-        call_command("funnel", "--unit", "530102", "--park", "mohan", "--to", "2025-05-08", "--json", stdout=out)
+        call_command(
+            "funnel", "--unit", "530102", "--park", "mohan", "--to", "2025-05-08", "--json", stdout=out
+        )
         printed = json.loads(out.getvalue())
-        assert (printed["intending"], printed["filed"], printed["agreements"], printed["visits"]) == (23, 3, 1, 7)
+        assert (printed["intending"], printed["filed"], printed["agreements"], printed["visits"]) == (
+            23,
+            3,
+            1,
+            7,
+        )
         assert printed["contacted"] >= 100 and printed["visit_enterprises"] >= 30
 
     def test_overdue_items_appear_on_the_attention_page(self):
