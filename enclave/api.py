@@ -27,6 +27,9 @@ from enclave.assessment.api import router as assessment_router
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 from enclave.enterprises.api import router as enterprises_router
+from enclave.land.api import router as land_router
+from enclave.leads.api import router as leads_router
+from enclave.leads.pipeline import StageError
 from enclave.parks.api import router as parks_router
 from enclave.projects.api import router as projects_router
 from enclave.projects.workflow import TransitionError
@@ -75,6 +78,8 @@ api.add_router("", enterprises_router)
 api.add_router("", projects_router)
 api.add_router("", sharing_router)
 api.add_router("", assessment_router)
+api.add_router("", leads_router)
+api.add_router("", land_router)
 
 
 def _chinese_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -120,6 +125,12 @@ def on_malformed(request: HttpRequest, exc: NinjaValidationError) -> HttpRespons
 
 @api.exception_handler(TransitionError)
 def on_transition_refused(request: HttpRequest, exc: TransitionError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(StageError)
+def on_stage_refused(request: HttpRequest, exc: StageError) -> HttpResponse:
+    """A lead's stage move the pipeline refuses (a skipped stage's data missing, backwards, after filing)."""
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 

@@ -27,7 +27,16 @@ from enclave.projects.models import Kind, RelocationClass
 DATE = forms.DateInput(attrs={"type": "date"})
 DATE_ERRORS = {"invalid": _("请填写有效日期，如 2024-07-15")}
 
-__all__ = ["ORIGINS", "LeadForm", "LeadFilterForm", "MoveForm", "FactForm", "FileForm", "VisitForm"]
+__all__ = [
+    "ORIGINS",
+    "LeadForm",
+    "LeadFilterForm",
+    "MoveForm",
+    "FactForm",
+    "FileForm",
+    "ShareForm",
+    "VisitForm",
+]
 
 
 def park_choices(empty: Any = None) -> list[tuple[str, Any]]:
@@ -259,6 +268,28 @@ class FactForm(forms.Form):
         label=_("日期"), widget=DATE, error_messages={**DATE_ERRORS, "required": _("请填写日期")}
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class ShareForm(forms.Form):
+    """Which other units may read a lead (replaces the current list; none = confidential to the unit)."""
+
+    shared_with = forms.MultipleChoiceField(
+        label=_("共享给（其他单位，只读）"), required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("单位不存在")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, lead: Lead, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from enclave.parks.models import Unit
+
+        self.fields["shared_with"].choices = [
+            (u.code, u.name) for u in Unit.objects.exclude(pk=lead.unit_id).order_by("sort_order", "code")
+        ]
+
+    def clean_shared_with(self) -> list[Any]:
+        from enclave.parks.models import Unit
+
+        return list(Unit.objects.filter(code__in=self.cleaned_data["shared_with"]))
 
 
 class FileForm(forms.Form):

@@ -98,6 +98,14 @@ class Lead(models.Model):
         related_name="lead",
     )
 
+    shared_with = models.ManyToManyField(
+        "parks.Unit",
+        verbose_name=_("共享给（其他单位，只读）"),
+        blank=True,
+        related_name="shared_leads",
+        help_text=_("线索默认只有本单位可见；共享后这些单位可以查看，但不能修改"),
+    )
+
     is_sample = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

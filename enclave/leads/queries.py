@@ -1,7 +1,9 @@
 """Reads of leads and site visits, scoped to the user: the only way pages, the API and exports get them.
 
-A unit sees its own leads and visits (leads are confidential to their unit); a park committee sees those
-aimed at its park; the city roles see all.
+A unit sees its own leads and visits (leads are confidential to their unit) and, read-only, the leads
+another unit has explicitly shared with it (`Lead.shared_with`, services.lead_share); a park committee
+sees those aimed at its park; the city roles see all. The funnel and the needs-attention list count only
+the leads a unit works itself (`leads_worked_by`), so a shared lead is never counted twice.
 """
 
 from __future__ import annotations
@@ -35,7 +37,20 @@ def leads_visible_to(user: object) -> QuerySet[Lead]:
         return Lead.objects.none()
     qs = Lead.objects.select_related("unit", "park", "subpark", "industry", "owner", "enterprise", "project")
     condition = _scope_q(scope)
+    if condition is not None and scope.role == Role.UNIT and scope.unit_id:
+        shared = Lead.shared_with.through.objects.filter(unit_id=scope.unit_id).values("lead_id")
+        condition = condition | Q(pk__in=shared)
     return qs if condition is None else qs.filter(condition)
+
+
+def leads_worked_by(user: object) -> QuerySet[Lead]:
+    """The visible leads without those merely shared with the user's unit: what its funnel and its
+    needs-attention list count."""
+    scope = scope_of(user)
+    qs = leads_visible_to(user)
+    if scope.role == Role.UNIT:
+        qs = qs.filter(unit_id=scope.unit_id)
+    return qs
 
 
 def lead_may_edit(user: object, lead: Lead) -> bool:
@@ -89,7 +104,7 @@ def visit_for_user_or_404(user: object, pk: int | str) -> VisitAccess:
 def leads_overdue(user: object, *, today: dt.date) -> QuerySet[Lead]:
     """Open leads whose next step was due before today (下一步工作逾期)."""
     return (
-        leads_visible_to(user)
+        leads_worked_by(user)
         .filter(stage__in=Stage.OPEN, next_step_on__lt=today)
         .order_by("next_step_on", "pk")
     )
@@ -108,7 +123,7 @@ def funnel_for(
     given; the management command passes None for the whole city) and compute the funnel."""
     from enclave.leads.funnel import StageEvent, VisitFact, funnel_compute
 
-    leads = leads_visible_to(user) if user is not None else Lead.objects.all()
+    leads = leads_worked_by(user) if user is not None else Lead.objects.all()
     visits = visits_visible_to(user) if user is not None else Visit.objects.all()
     if unit_code:
         leads, visits = leads.filter(unit__code=unit_code), visits.filter(unit__code=unit_code)

@@ -331,6 +331,30 @@ def lead_file(
     return _stage_set(actor=actor, lead=lead, target=Stage.FILED, on=on, project=project)
 
 
+@transaction.atomic
+def lead_share(*, actor: Any, lead: Lead, units: Any) -> Lead:
+    """Share a lead, read-only, with other units (e.g. a partner district of the same sub-park), or stop
+    sharing it: the given list replaces the current one. Leads are confidential to their unit otherwise."""
+    from enclave.parks.models import Unit
+
+    _own(actor, lead.unit_id, _("共享招商线索"))
+    units = list(units or [])
+    if any(not isinstance(u, Unit) for u in units):
+        raise ValidationError({"shared_with": _("单位不存在")})
+    if any(u.pk == lead.unit_id for u in units):
+        raise ValidationError({"shared_with": _("线索本来就属于本单位，无须共享给本单位")})
+    before = sorted(lead.shared_with.values_list("code", flat=True))
+    after = sorted({u.code for u in units})
+    if before == after:
+        return lead
+    lead.shared_with.set(units)
+    event_record(
+        actor=actor, verb=Verb.UPDATE, target=lead, before={"shared_with": before}, after={"shared_with": after},
+        reason=_("共享线索"),
+    )  # fmt: skip
+    return lead
+
+
 def leads_export_record(
     *, actor: Any, filters: dict[str, str], description: str, rows: int, what: str = "leads.lead"
 ) -> None:

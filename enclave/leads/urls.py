@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/move/", views.lead_move, name="move"),
     path("<int:pk>/fact/", views.lead_fact, name="fact"),
     path("<int:pk>/file/", views.lead_file, name="file"),
+    path("<int:pk>/share/", views.lead_share, name="share"),
     path("attention/", views.attention, name="attention"),
     path("funnel/", views.funnel, name="funnel"),
     path("visits/", views.visit_list, name="visits"),

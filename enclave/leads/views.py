@@ -26,7 +26,16 @@ from enclave.accounts.scope import scope_of
 from enclave.i18n import chinese_documents
 from enclave.leads import excel, services
 from enclave.leads.filters import LeadFilter, VisitFilter, text_param
-from enclave.leads.forms import ORIGINS, FactForm, FileForm, LeadFilterForm, LeadForm, MoveForm, VisitForm
+from enclave.leads.forms import (
+    ORIGINS,
+    FactForm,
+    FileForm,
+    LeadFilterForm,
+    LeadForm,
+    MoveForm,
+    ShareForm,
+    VisitForm,
+)
 from enclave.leads.models import Lead
 from enclave.leads.pipeline import EventKind, Stage, StageError, missing_for, moves_available
 from enclave.leads.queries import (
@@ -174,6 +183,15 @@ def _detail_context(request: HttpRequest, lead: Lead, may_edit: bool, **forms: F
         "overdue": lead.is_open and lead.next_step_on is not None and lead.next_step_on < today,
         "facts_open": [k for k in EventKind.FACTS if not getattr(lead, f"{k}_on")],
         "matches": _matches(request, lead, today),
+        "shared_with": list(lead.shared_with.order_by("sort_order", "code")),
+        "share_form": forms.get("share_form")
+        or (
+            ShareForm(
+                lead=lead, initial={"shared_with": list(lead.shared_with.values_list("code", flat=True))}
+            )
+            if may_edit
+            else None
+        ),
     }
 
 
@@ -220,6 +238,28 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
     lead.refresh_from_db()
     return render(
         request, "leads/detail.html", _detail_context(request, lead, True, move_form=form), status=422
+    )
+
+
+@login_required
+@require_POST
+def lead_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share the lead, read-only, with other units, or stop sharing it (audited)."""
+    access = lead_for_user_or_404(request.user, pk)
+    if not access.may_edit:
+        raise PermissionDenied(_("只有该线索的招商单位可以共享线索"))
+    lead = access.lead
+    form = ShareForm(request.POST, lead=lead)
+    if form.is_valid():
+        try:
+            services.lead_share(actor=request.user, lead=lead, units=form.cleaned_data["shared_with"])
+        except ValidationError as exc:
+            errors_attach(form, exc)
+        else:
+            messages.success(request, _("线索的共享范围已保存。"))
+            return redirect("leads:detail", pk=lead.pk)
+    return render(
+        request, "leads/detail.html", _detail_context(request, lead, True, share_form=form), status=422
     )
 
 

@@ -74,6 +74,22 @@ def world(wuhua, reviewer, mohan_user, city_admin, monkeypatch):
     sharing_services.report_create(actor=mohan_user, project=project, month=dt.date(2024, 8, 1),
                                    taxes={"vat": 1_000_000}, values={})  # fmt: skip
     sharing_services.settlement_run(actor=city_admin, period="2024Q3")
+    # Issue 4's routers: a lead with a visit, a sub-park with land, an offer of the resource library.
+    from enclave.land import services as land_services
+    from enclave.leads import services as lead_services
+    from enclave.parks.models import Park
+
+    mohan = Park.objects.get(code="mohan")
+    lead = lead_services.lead_create(actor=wuhua, data={"enterprise_name": "接口测试企业", "park": mohan},
+                                     contacted_on=dt.date(2024, 3, 1))  # fmt: skip
+    lead_services.visit_create(actor=wuhua, data={"title": "接口测试考察团", "visited_on": dt.date(2024, 4, 1),
+                                                  "park": mohan, "leads": [lead]})  # fmt: skip
+    subpark = land_services.subpark_create(actor=wuhua, data={"name": "接口测试园中园", "park": mohan})
+    land_services.parcel_create(actor=wuhua, data={"park": mohan, "subpark": subpark, "area_mu": "10.5",
+                                                   "auctioned_on": dt.date(2024, 7, 15), "price_fen": 100})  # fmt: skip
+    land_services.resource_save(actor=wuhua, data={"kind": "factory", "name": "接口测试厂房", "park": mohan,
+                                                   "subpark": subpark, "area_m2": "6000",
+                                                   "available_on": dt.date(2025, 6, 30)})  # fmt: skip
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)

@@ -29,7 +29,7 @@ POST_ONLY_PAGES = {
     "projects:file", "projects:action", "projects:conflict_resolve", "sharing:run", "sharing:close",
     "sharing:report_confirm", "accounts:logout", "assessment:run_start", "assessment:publish",
     "assessment:bonus_draft",
-    "leads:move", "leads:fact", "land:building_add",
+    "leads:move", "leads:fact", "leads:share", "land:building_add",
     "land:milestone_add", "land:milestone_done", "land:tenant_add",
 }  # fmt: skip
 PLACEHOLDER = {"int": 1, "str": "530102", "slug": "mohan", "path": "x"}
@@ -71,6 +71,8 @@ def _api_operations(objects: dict, recognised) -> list[tuple[str, str, str]]:
     fill = {
         "enterprise_id": objects["enterprise"], "project_id": objects["filed"], "report_id": objects["report"],
         "party_code": "530102", "code": "mohan", "conflict_id": 1, "run_id": objects["draft_run"],
+        "lead_id": objects["lead"], "visit_id": objects["visit"], "parcel_id": objects["parcel"],
+        "subpark_id": objects["subpark"], "resource_id": objects["resource"],
     }  # fmt: skip
     out = []
     for template, operations in api.get_openapi_schema()["paths"].items():
