@@ -73,7 +73,13 @@ class ImportKind:
 
 _KINDS: dict[str, ImportKind] = {}
 # App adapters that declare kinds; importing them registers their kinds.
-ADAPTERS = ("enclave.enterprises.excel", "enclave.projects.excel", "enclave.sharing.excel")
+ADAPTERS = (
+    "enclave.enterprises.excel",
+    "enclave.projects.excel",
+    "enclave.sharing.excel",
+    "enclave.leads.imports",
+    "enclave.land.imports",
+)
 
 
 def kind_register(kind: ImportKind) -> ImportKind:
