@@ -204,6 +204,7 @@ class TestExports:
             ("sharing:adjustments", "?format=xlsx", "sharing.adjustment"),
             ("sharing:rates", "?format=xlsx", "sharing.retentionrate"),
             ("projects:conflicts", "?format=xlsx", "projects.conflict"),
+            ("land:resource_export", "", "land.resource"),
         ],
     )
     def test_every_export_is_one_row(self, city_admin, route, query, object_type):
