@@ -33,9 +33,11 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
+        """100 only once the job is done: a stage that has reached its end (reading done, writing still to
+        come) shows 99, so an official never sees a full bar on a job that is still running."""
         if self.status == self.DONE:
             return 100
-        return self.done * 100 // self.total if self.total else 0
+        return min(self.done * 100 // self.total, 99) if self.total else 0
 
     @property
     def is_finished(self) -> bool:

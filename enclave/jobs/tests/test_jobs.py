@@ -74,3 +74,12 @@ def test_progress_made_inside_a_transaction_is_shown_while_the_job_runs(wuhua, s
     assert not list(tmp_path.iterdir())  # the side file is gone once the job ends
     job.refresh_from_db()
     assert job.status == Job.DONE and job_live(job).percent == 100
+
+
+def test_a_running_job_never_shows_a_full_bar(wuhua):
+    job = Job(kind="test_count", status=Job.RUNNING, done=20, total=20)
+    assert job.percent == 99
+    job.done = 10
+    assert job.percent == 50
+    job.status = Job.DONE
+    assert job.percent == 100
