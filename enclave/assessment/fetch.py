@@ -20,6 +20,7 @@ from enclave.assessment.models import BonusProposal, Deduction, ScoringItem, Sou
 from enclave.assessment.scoring import Item
 from enclave.lib import periods
 from enclave.parks.models import Unit
+from enclave.parks.queries import unit_tiers_on
 from enclave.projects.models import AgreementParty, Project
 from enclave.projects.workflow import Status
 from enclave.sharing import accounting
@@ -176,8 +177,11 @@ def load(period: periods.Period) -> Inputs:
     kind = period_kind(period)
     year = period.start.year
     quarter = 0 if kind == "year" else periods.quarter_of(period.start)
+    # A unit is assessed in the tier it had when the period began (its targets were known by then); a later
+    # move leaves earlier periods, and their fingerprints, as they were.
+    tiers = unit_tiers_on(period.start)
     units = tuple(
-        UnitRow(u.code, u.tier, u.sort_order)
+        UnitRow(u.code, tiers[u.pk], u.sort_order)
         for u in Unit.objects.filter(is_active=True).order_by("sort_order", "code")
     )
     deductions: dict[str, tuple[int, bool]] = {}

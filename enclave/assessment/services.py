@@ -12,6 +12,7 @@ bureau and no assessment office; a role alone never confers these two steps.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,8 @@ from enclave.assessment.models import (
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record, snapshot
 from enclave.lib import periods
-from enclave.parks.models import Unit
+from enclave.parks.models import TIERS_IN_FORCE_FROM, Unit, UnitTier
+from enclave.parks.queries import unit_tiers_on
 from enclave.projects.models import Project
 from enclave.projects.workflow import Status
 
@@ -338,6 +340,76 @@ def deduction_create(
     )
     event_record(actor=actor, verb=Verb.CREATE, target=deduction, after=snapshot(deduction), reason=reason)
     return deduction
+
+
+# ---------------------------------------------------------------- tiers and targets (effective-dated)
+
+
+def _latest_published() -> tuple[periods.Period, AssessmentRun] | None:
+    """The published run whose period starts last (a change must not reach back into it)."""
+    found = None
+    for run in AssessmentRun.objects.filter(status=AssessmentRun.PUBLISHED):
+        span = periods.parse(run.period)
+        if found is None or span.start > found[0].start:
+            found = (span, run)
+    return found
+
+
+def _next_quarter_start(day: dt.date) -> dt.date:
+    return periods.add_months(dt.date(day.year, 3 * periods.quarter_of(day) - 2, 1), 3)
+
+
+@transaction.atomic
+def unit_tier_change(*, actor: Any, unit: Unit, tier: str, valid_from: dt.date, reason: str) -> UnitTier:
+    """Move a unit to a tier from the first day of a quarter on: a new dated row (earlier rows are kept).
+
+    A unit is assessed in the tier it had when the period began, so the date must lie after the start of
+    every published period: a published result is never re-tiered."""
+    _require_city_admin(actor, "调整单位的考核分类")
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if tier not in Unit.Tier.values:
+        errors["tier"] = f"未知的考核分类“{tier}”"
+    if not reason:
+        errors["reason"] = "调整考核分类必须填写原因"
+    elif len(reason) > 500:
+        errors["reason"] = "调整原因不能超过500字"
+    if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
+        errors["valid_from"] = "请填写生效日期"
+    elif valid_from.day != 1 or valid_from.month not in (1, 4, 7, 10):
+        errors["valid_from"] = "生效日期应为季度首日（1月1日、4月1日、7月1日或10月1日）"
+    elif not periods.MIN_YEAR <= valid_from.year <= periods.MAX_YEAR or valid_from <= TIERS_IN_FORCE_FROM:
+        errors["valid_from"] = f"生效日期应晚于{TIERS_IN_FORCE_FROM.isoformat()}"
+    else:
+        published = _latest_published()
+        if published is not None and valid_from <= published[0].start:
+            errors["valid_from"] = (
+                f"{published[0].label} 的考核结果已发布，调整不能影响已发布的期间；"
+                f"生效日期最早为{_next_quarter_start(published[0].start).isoformat()}"
+            )
+    if errors:
+        raise ValidationError(errors)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not UnitTier.objects.filter(unit=unit).exists():
+        # A unit added after the shipped rows: its tier until now becomes its first dated row.
+        UnitTier.objects.create(unit=unit, tier=unit.tier, valid_from=TIERS_IN_FORCE_FROM,
+                                reason="新增单位时的考核分类", is_default=True)  # fmt: skip
+    before = unit_tiers_on(valid_from)[unit.pk]
+    later = UnitTier.objects.filter(unit=unit, valid_from__gt=valid_from).exists()
+    if before == tier and not later:
+        raise ValidationError(
+            {"tier": f"{unit.name}自{valid_from.isoformat()}起已是{Unit.Tier(tier).label}，无需调整"}
+        )
+    row = UnitTier.objects.create(
+        unit=unit, tier=tier, valid_from=valid_from, reason=reason, is_default=False, created_by=actor
+    )
+    today = unit_tiers_on(timezone.localdate())[unit.pk]
+    if unit.tier != today:
+        unit.tier = today
+        unit.save(update_fields=["tier"])
+    event_record(actor=actor, verb=Verb.CREATE, target=row, before={"tier": before},
+                 after={"unit": unit.code, "tier": tier, "valid_from": valid_from.isoformat()}, reason=reason)  # fmt: skip
+    return row
 
 
 # ---------------------------------------------------------------- bonus points

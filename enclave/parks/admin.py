@@ -82,10 +82,12 @@ class UnitAdmin(ReferenceAdmin):
     form = UnitAdminForm
     list_display = ("sort_order", "code", "name", "short_name", "kind", "tier", "division_code", "is_active")
     list_display_links = ("code", "name")
-    list_editable = ("tier", "is_active")
+    list_editable = ("is_active",)
     list_filter = ("kind", "tier", "is_active")
     search_fields = ("code", "name", "short_name")
-    fixed_fields = ("code",)
+    # A unit's tier is effective-dated: after it is created it moves only on the assessment's tier page
+    # (/assessment/tiers/), as a new dated row with its reason, so earlier periods keep their tier.
+    fixed_fields = ("code", "tier")
 
 
 class ParkAdminForm(forms.ModelForm):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,6 +63,8 @@ class Unit(models.Model):
     division_code = models.CharField(
         _("行政区划代码"), max_length=6, blank=True, help_text=_("GB/T 2260；开发区等可为空")
     )
+    # The tier in force today, kept by assessment.services.unit_tier_change; assessments read UnitTier as of
+    # the period assessed, never this field (it is the fallback only for a unit without any UnitTier row).
     tier = models.CharField(_("考核分类"), max_length=2, choices=Tier.choices)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -70,6 +76,43 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The date the shipped tiers are in force from: before any data the platform holds.
+TIERS_IN_FORCE_FROM = dt.date(2000, 1, 1)
+
+
+class UnitTier(models.Model):
+    """A unit's assessment tier (分级分类) from a date on, until a later row replaces it.
+
+    Rows are only ever added (a change is a new dated row with its reason), so a unit that moves tier in
+    2026 keeps the tier it had when a 2024 period is assessed or re-run. Of two rows from the same date the
+    later one holds. Shipped rows are defaults (is_default)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="tier_history"
+    )
+    tier = models.CharField(_("考核分类"), max_length=2, choices=Unit.Tier.choices)
+    valid_from = models.DateField(_("生效日期"))
+    reason = models.CharField(_("调整原因"), max_length=500)
+    is_default = models.BooleanField(_("系统默认值"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调整人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__sort_order", "unit__code", "valid_from", "id"]
+        verbose_name = verbose_name_plural = _("协作地考核分类（按生效日期）")
+        constraints = [models.CheckConstraint(name="unit_tier_has_reason", condition=~Q(reason=""))]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.tier} ≥{self.valid_from.isoformat()}"
 
 
 class Park(models.Model):
@@ -158,7 +201,8 @@ class SubPark(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="subpark_investment_nonnegative",
-                condition=models.Q(planned_investment_fen__isnull=True) | models.Q(planned_investment_fen__gte=0),
+                condition=models.Q(planned_investment_fen__isnull=True)
+                | models.Q(planned_investment_fen__gte=0),
             )
         ]
 

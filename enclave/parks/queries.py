@@ -11,7 +11,7 @@ import datetime as dt
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from enclave.parks.models import Industry, Park, SubPark, Unit
+from enclave.parks.models import Industry, Park, SubPark, Unit, UnitTier
 from enclave.projects.models import SharingPolicy
 
 
@@ -41,4 +41,24 @@ def sharing_policies_for_reference() -> QuerySet[SharingPolicy]:
 def sharing_policies_in_force(on: dt.date) -> QuerySet[SharingPolicy]:
     return SharingPolicy.objects.filter(
         Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )
+
+
+def unit_tiers_on(day: dt.date) -> dict[int, str]:
+    """Unit id → the tier in force on `day`: its latest UnitTier row from that day or before (of two from the
+    same date, the later one); a unit without such a row keeps its tier field."""
+    tiers = dict(Unit.objects.values_list("pk", "tier"))
+    for unit_id, tier in (
+        UnitTier.objects.filter(valid_from__lte=day)
+        .order_by("valid_from", "id")
+        .values_list("unit_id", "tier")
+    ):
+        tiers[unit_id] = tier
+    return tiers
+
+
+def unit_tier_history() -> QuerySet[UnitTier]:
+    """Every dated tier row, unit by unit, oldest first."""
+    return UnitTier.objects.select_related("unit", "created_by").order_by(
+        "unit__sort_order", "unit__code", "valid_from", "id"
     )

@@ -107,14 +107,21 @@ class TestAuditedChanges:
     def test_changing_a_unit_writes_one_audit_row_with_before_and_after(self, staff_city_admin):
         unit = Unit.objects.get(code="530113")  # 东川区, T3
         url = reverse("admin:parks_unit_change", args=[unit.pk])
-        response = client_for(staff_city_admin).post(url, unit_post(unit, tier="T2", note="调整分类"))
+        response = client_for(staff_city_admin).post(url, unit_post(unit, short_name="东川", note="调整说明"))
         assert response.status_code == 302
         unit.refresh_from_db()
-        assert unit.tier == "T2"
+        assert unit.short_name == "东川"
         event = Event.objects.get(object_type="parks.unit", object_id=str(unit.pk))
         assert event.verb == Verb.UPDATE and event.actor == staff_city_admin
-        assert event.before == {"tier": "T3", "note": "北部县区"}
-        assert event.after == {"tier": "T2", "note": "调整分类"}
+        assert event.before == {"short_name": "东川区", "note": "北部县区"}
+        assert event.after == {"short_name": "东川", "note": "调整说明"}
+
+    def test_the_tier_is_not_changed_in_the_admin_but_on_the_dated_tier_page(self, staff_city_admin):
+        unit = Unit.objects.get(code="530113")
+        url = reverse("admin:parks_unit_change", args=[unit.pk])
+        client_for(staff_city_admin).post(url, unit_post(unit, tier="T1"))
+        unit.refresh_from_db()
+        assert unit.tier == "T3" and list(unit.tier_history.values_list("tier", flat=True)) == ["T3"]
 
     def test_saving_without_a_change_writes_no_row(self, staff_city_admin):
         unit = Unit.objects.get(code="530102")
@@ -137,10 +144,10 @@ class TestAuditedChanges:
         monkeypatch.setattr("enclave.audit.admin.event_record", broken)
         with pytest.raises(DatabaseError):
             client_for(staff_city_admin).post(
-                reverse("admin:parks_unit_change", args=[unit.pk]), unit_post(unit, tier="T1")
+                reverse("admin:parks_unit_change", args=[unit.pk]), unit_post(unit, note="改")
             )
         unit.refresh_from_db()
-        assert unit.tier == "T3"
+        assert unit.note == "北部县区"
 
     def test_a_list_edit_is_audited_too(self, staff_city_admin):
         units = list(Unit.objects.order_by("sort_order", "code"))
@@ -153,13 +160,12 @@ class TestAuditedChanges:
         }
         for i, unit in enumerate(units):
             data[f"form-{i}-id"] = unit.pk
-            data[f"form-{i}-tier"] = "T2" if unit.code == "gaoxin" else unit.tier
-            if unit.is_active:
+            if unit.is_active and unit.code != "gaoxin":
                 data[f"form-{i}-is_active"] = "on"
         response = client_for(staff_city_admin).post(reverse("admin:parks_unit_changelist"), data)
         assert response.status_code == 302
         event = Event.objects.get(object_type="parks.unit")
-        assert (event.before, event.after) == ({"tier": "Z"}, {"tier": "T2"})
+        assert (event.before, event.after) == ({"is_active": True}, {"is_active": False})
 
     def test_adding_and_deleting_are_audited(self, staff_city_admin):
         client = client_for(staff_city_admin)
