@@ -125,3 +125,14 @@ def _finish(run: ImportRun, result: importer.ImportResult, marked: bytes | None 
         problems=result.as_dict()["problems"][:MAX_STORED_PROBLEMS], marked=marked, finished_at=timezone.now(),
     )  # fmt: skip
     run.refresh_from_db()
+
+
+def export_record(*, actor: Any, what: str, filters: dict[str, str], description: str, rows: int) -> None:
+    """The audit row every export leaves (数据导出留痕): who took which rows, with which filter."""
+    event_record(
+        actor=actor,
+        verb=Verb.EXPORT,
+        object_type=what,
+        object_repr=f"{what}导出（{rows}行）",
+        after={"filters": filters, "description": description, "rows": rows},
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -38,6 +39,20 @@ LEAD_COLUMNS = (
     Column("项目编号", 14),
     Column("备注", 10),
 )
+FUNNEL_COLUMNS = (
+    Column("阶段", 22),
+    Column("期间内到达的线索（个）", 16, "0"),
+    Column("下一阶段", 12),
+    Column("转化率（%）", 12, "0.00"),
+    Column("中位天数", 10, "0.0"),
+)
+
+
+def percent_of_bp(bp: int | None) -> Decimal | None:
+    """A conversion rate in basis points as a percentage number (3333 → 33.33), exactly; None stays empty."""
+    return None if bp is None else Decimal(bp) / 100
+
+
 VISIT_COLUMNS = (
     Column("考察日期", 12, "yyyy-mm-dd"),
     Column("考察团名称", 30),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/share/", views.lead_share, name="share"),
     path("attention/", views.attention, name="attention"),
     path("funnel/", views.funnel, name="funnel"),
+    path("funnel/export.xlsx", views.funnel_export, name="funnel_export"),
     path("visits/", views.visit_list, name="visits"),
     path("visits/export.xlsx", views.visit_export, name="visit_export"),
     path("visits/new/", views.visit_create, name="visit_create"),

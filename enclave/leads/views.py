@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
+from enclave.excel import export as excel_export
 from enclave.i18n import chinese_documents
 from enclave.leads import excel, services
 from enclave.leads.filters import LeadFilter, VisitFilter, text_param
@@ -458,10 +459,8 @@ def attention(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def funnel(request: HttpRequest) -> HttpResponse:
-    """The recruitment funnel of a unit, a park, a sub-park or the city over a period (from the stage events)."""
+def _funnel(request: HttpRequest) -> dict[str, Any]:
+    """The funnel's filters (unit, park, sub-park, period) from the query and the scoped funnel they give."""
     from enclave.leads.filters import date_param, id_param
     from enclave.leads.funnel import PAIRS
     from enclave.leads.queries import funnel_for
@@ -483,18 +482,96 @@ def funnel(request: HttpRequest) -> HttpResponse:
                 "rate": None
                 if not nxt or result.conversion_bp[nxt] is None
                 else result.conversion_bp[nxt] / 100,
+                "rate_bp": result.conversion_bp[nxt] if nxt else None,
                 "days": result.median_days[nxt] if nxt else None,
             }
         )
+    params = {
+        "unit": unit, "park": park, "subpark": str(subpark) if subpark else "",
+        "from": start.isoformat() if start else "", "to": end.isoformat() if end else "",
+    }  # fmt: skip
+    return {
+        "rows": rows, "funnel": result, "unit": unit, "park": park, "subpark": subpark, "start": start, "end": end,
+        "params": {k: v for k, v in params.items() if v},
+        "overall": result.conversion_bp["contacted→filed"], "overall_days": result.median_days["contacted→filed"],
+    }  # fmt: skip
+
+
+def _funnel_describe(request: HttpRequest, found: dict[str, Any]) -> str:
+    from enclave.land.queries import subparks_visible_to
+    from enclave.parks.models import Park, Unit
+
+    parts = []
+    if found["unit"]:
+        unit = Unit.objects.filter(code=found["unit"]).first()
+        parts.append(_("招商单位：%(value)s") % {"value": unit.name if unit else found["unit"]})
+    if found["park"]:
+        park = Park.objects.filter(code=found["park"]).first()
+        parts.append(_("目标园区：%(value)s") % {"value": park.short_name if park else found["park"]})
+    if found["subpark"]:
+        subpark = subparks_visible_to(request.user).filter(pk=found["subpark"]).first()
+        parts.append(_("目标园中园：%(value)s") % {"value": subpark.name if subpark else found["subpark"]})
+    if found["start"] or found["end"]:
+        parts.append(
+            _("期间：%(start)s 至 %(end)s")
+            % {"start": found["start"] or _("不限"), "end": found["end"] or _("不限")}
+        )
+    return _("；").join(parts) if parts else _("全部")
+
+
+@login_required
+@require_GET
+def funnel(request: HttpRequest) -> HttpResponse:
+    """The recruitment funnel of a unit, a park, a sub-park or the city over a period (from the stage events)."""
     from enclave.land.queries import subparks_visible_to
 
+    found = _funnel(request)
     return render(
         request,
         "leads/funnel.html",
         {
-            "rows": rows, "funnel": result, "unit": unit, "park": park, "subpark": subpark, "start": start, "end": end,
+            **found, "export_query": urlencode(found["params"]),
             "units": LeadFilterForm().fields["unit"].choices, "parks": LeadFilterForm().fields["park"].choices,
             "subparks": subparks_visible_to(request.user).order_by("name"),
-            "overall": result.conversion_bp["contacted→filed"], "overall_days": result.median_days["contacted→filed"],
         },
     )  # fmt: skip
+
+
+@login_required
+@require_GET
+@chinese_documents()
+def funnel_export(request: HttpRequest) -> HttpResponse:
+    """The funnel as the page shows it (same filters, same scope): one row per stage, then the totals."""
+    found = _funnel(request)
+    description = _funnel_describe(request, found)
+    result = found["funnel"]
+    rows = [
+        [str(r["label"]), r["count"], str(r["next"]), excel.percent_of_bp(r["rate_bp"]), r["days"]]
+        for r in found["rows"]
+    ]
+    rows += [
+        [
+            "接洽到转项目",
+            None,
+            str(Stage.LABELS["filed"]),
+            excel.percent_of_bp(found["overall"]),
+            found["overall_days"],
+        ],
+        ["签订投资协议", result.counts["signed"], "", None, None],
+        ["注册企业", result.counts["registered"], "", None, None],
+        ["投资考察团（次）", result.visits, "", None, None],
+        ["考察团参加企业（家）", result.visit_enterprises, "", None, None],
+    ]
+    now = timezone.now()
+    title = excel_export.export_title("招商漏斗", description=description, exported_at=now)
+    content = excel_export.workbook_bytes(
+        excel_export.workbook_build(title=title, columns=excel.FUNNEL_COLUMNS, rows=rows, sheet="招商漏斗")
+    )
+    services.leads_export_record(
+        actor=request.user,
+        filters=found["params"],
+        description=description,
+        rows=len(rows),
+        what="leads.funnel",
+    )
+    return xlsx_response(content, excel.export_filename("招商漏斗", now))

@@ -95,7 +95,9 @@ MATRIX: dict[str, Obj | Page] = {
     "audit:list": Page(allowed=("audit_admin",)),
     "audit:export": Page(allowed=("audit_admin",)),
     "parks:index": Page(),
+    "parks:export": Page(),
     "parks:unit_list": Page(),
+    "parks:unit_export": Page(),
     "parks:park_detail": Page(),  # reference data, public by design
     "enterprises:list": Page(),
     "enterprises:export": Page(),
@@ -142,6 +144,7 @@ MATRIX: dict[str, Obj | Page] = {
     "leads:share": Obj("lead", "pk", UNIT_ONLY, (404, 403)),
     "leads:attention": Page(),
     "leads:funnel": Page(),
+    "leads:funnel_export": Page(),
     "leads:visits": Page(),
     "leads:visit_export": Page(),
     "leads:visit_create": Page(allowed=("wuhua", "panlong")),

@@ -205,6 +205,9 @@ class TestExports:
             ("sharing:rates", "?format=xlsx", "sharing.retentionrate"),
             ("projects:conflicts", "?format=xlsx", "projects.conflict"),
             ("land:resource_export", "", "land.resource"),
+            ("parks:export", "", "parks.park"),
+            ("parks:unit_export", "?tier=T1", "parks.unit"),
+            ("leads:funnel_export", "?park=mohan", "leads.funnel"),
         ],
     )
     def test_every_export_is_one_row(self, city_admin, route, query, object_type):
