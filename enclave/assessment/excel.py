@@ -18,13 +18,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from enclave.assessment.models import AssessmentRun, Source, UnitResult
-from enclave.excel.export import cell_write
+from enclave.assessment.models import COUNT_SOURCES, AssessmentRun, Source, UnitResult
+from enclave.excel.export import Column, cell_write
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YI, fen_to_decimal
 from enclave.parks.models import Unit
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+DATETIME = "yyyy-mm-dd hh:mm"
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 YI_SOURCES = {Source.PLANNED}
@@ -163,3 +164,135 @@ def run_workbook(run: AssessmentRun, rows: list[UnitResult], hide: set[str] | No
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the list and table pages (house style)
+# These follow enclave/excel/export.py's one-table style (title row with the filter and export time, frozen
+# header, auto-filter): the runs list, the targets of a year, and one unit's result with its drill-down.
+# Amounts are in 万元 as on the pages, counts in 个.
+
+RUN_COLUMNS = (
+    Column("期间", 10),
+    Column("考核类型", 10),
+    Column("状态", 10),
+    Column("临时结果", 10),
+    Column("运行时间", 18, DATETIME),
+    Column("发布时间", 18, DATETIME),
+    Column("计分版本", 10),
+    Column("输入摘要（SM3）", 24),
+    Column("更正原因", 36),
+)
+TARGET_COLUMNS = (
+    Column("考核分类", 24),
+    Column("考核类型", 10),
+    Column("指标", 24),
+    Column("计量单位", 10),
+    Column("权重", 8, "0"),
+    Column("计分规则", 28),
+    Column("第一季度目标", 14, "#,##0.00"),
+    Column("第二季度目标", 14, "#,##0.00"),
+    Column("第三季度目标", 14, "#,##0.00"),
+    Column("第四季度目标", 14, "#,##0.00"),
+    Column("全年目标", 14, "#,##0.00"),
+    Column("默认值（待市考核办确认）", 14),
+)
+RESULT_COLUMNS = (
+    Column("指标", 24),
+    Column("计分规则", 14),
+    Column("计量单位", 10),
+    Column("完成值", 14, "#,##0.00"),
+    Column("目标值", 14, "#,##0.00"),
+    Column("完成率（%）", 12, "0.00"),
+    Column("差距", 14, "#,##0.00"),
+    Column("得分", 10, "0.00"),
+    Column("满分", 10, "0.00"),
+)
+CONTRIBUTION_COLUMNS = (
+    Column("指标", 24),
+    Column("项目编号", 16),
+    Column("项目名称", 32),
+    Column("月份", 10),
+    Column("数值", 14, "#,##0.00"),
+    Column("计量单位", 10),
+)
+
+
+def page_unit(source: str) -> str:
+    return "个" if source in COUNT_SOURCES else "万元"
+
+
+def page_measure(source: str, value: int | None) -> int | Decimal | None:
+    """A value as the pages show it: a count as is, an amount (fen) in 万元, exactly."""
+    if value is None:
+        return None
+    return value if source in COUNT_SOURCES else fen_to_decimal(value, FEN_PER_WAN)
+
+
+def rule_text(item: Any) -> str:
+    """The scoring rule in words, as the targets page says it."""
+    if item.rule == "ratio_capped":
+        return f"完成率计分，封顶 {Decimal(item.cap_bp) / 100:.2f}%"
+    if item.rule == "linear":
+        return f"线性计分，{Decimal(item.floor_bp) / 100:.2f}% 以下不得分"
+    return "达标制"
+
+
+def run_row(run: AssessmentRun) -> list[Any]:
+    return [
+        run.period,
+        run.get_period_kind_display(),
+        run.get_status_display(),
+        "是" if run.provisional else "否",
+        run.created_at,
+        run.published_at,
+        run.scoring_version,
+        run.input_digest,
+        run.reason,
+    ]
+
+
+def target_rows(tables: list[tuple[Any, str, tuple[int, ...], list[Any], int]]) -> list[list[Any]]:
+    """One row per scoring item of each tier and kind (the targets page's tables, one under another)."""
+    rows = []
+    for tier, kind, quarters, lines, _total in tables:
+        for item, label, values, is_default in lines:
+            by_quarter = dict(zip(quarters, values, strict=True))
+            rows.append([
+                str(tier.label), "年度考核" if kind == "year" else "季度考核", str(label), page_unit(item.source),
+                item.weight, rule_text(item),
+                *(page_measure(item.source, by_quarter.get(q)) for q in (1, 2, 3, 4, 0)),
+                "是" if is_default else "否",
+            ])  # fmt: skip
+    return rows
+
+
+def result_rows(result: UnitResult, indicators: list[Any]) -> list[list[Any]]:
+    """Each indicator with its gap to the target, then the deductions, bonus and total (in 得分)."""
+    rows: list[list[Any]] = [
+        [
+            str(Source(ind.source).label), ind.get_rule_display(), page_unit(ind.source),
+            page_measure(ind.source, ind.value), page_measure(ind.source, ind.target),
+            Decimal(ind.completion_bp) / 100, page_measure(ind.source, ind.missing),
+            _points(ind.points_centi), _points(ind.max_centi),
+        ]
+        for ind in indicators
+    ]  # fmt: skip
+    blank = [None] * 4
+    rows.append(["指标得分", "", "", *blank, _points(result.base_centi), None])
+    rows.append(
+        ["扣分", "一票否决" if result.vetoed else "", "", *blank, _points(result.deductions_centi), None]
+    )
+    rows.append(["加分", "", "", *blank, _points(result.bonus_centi), None])
+    rows.append(["总分", "", "", *blank, _points(result.total_centi), None])
+    return rows
+
+
+def contribution_rows(indicators: list[Any], contributions: dict[int, list[Any]]) -> list[list[Any]]:
+    """The project-months behind each indicator, one row per project and month."""
+    return [
+        [str(Source(ind.source).label), c.project.display_code, c.project.name, f"{month:%Y-%m}",
+         page_measure(ind.source, amount), page_unit(ind.source)]
+        for ind in indicators
+        for c in contributions.get(ind.pk, [])
+        for month, amount in c.months
+    ]  # fmt: skip

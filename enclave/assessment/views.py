@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -22,7 +25,16 @@ from enclave.assessment.forms import ConfirmForm, DeductionForm, RemarkForm, Run
 from enclave.assessment.models import AssessmentRun, BonusRule, ScoringItem, Source, Target
 from enclave.audit.models import Event, Verb
 from enclave.audit.services import event_record
-from enclave.excel.export import Column, xlsx_table
+from enclave.excel.export import (
+    Column,
+    export_filename,
+    export_title,
+    sheet_fill,
+    workbook_bytes,
+    xlsx_response,
+    xlsx_table,
+)
+from enclave.excel.services import export_record
 from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.lib.money import FEN_PER_WAN, fen_to_decimal
 from enclave.parks.models import Park, Unit
@@ -49,20 +61,41 @@ def _require_city(request: HttpRequest) -> None:
         raise PermissionDenied(_("该页面仅市级用户可见"))
 
 
+def _runs(request: HttpRequest) -> tuple[str, Any]:
+    """The runs the user may see, newest first, filtered by the page's period."""
+    runs = queries.runs_visible_to(request.user)
+    period = request.GET.get("period", "").strip()[:10].upper()
+    if period:
+        runs = runs.filter(period=period)
+    return period, runs.order_by("-period", "-created_at", "-id")
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Runs the user may see, newest first, filtered by period; the city administrator starts a run here."""
-    runs = queries.runs_visible_to(request.user)
-    period = request.GET.get("period", "").strip()[:10]
-    if period:
-        runs = runs.filter(period=period.upper())
-    page = Paginator(runs.order_by("-period", "-created_at", "-id"), 20).get_page(request.GET.get("page"))
+    period, runs = _runs(request)
+    page = Paginator(runs, 20).get_page(request.GET.get("page"))
     may_run = request.user.role == Role.CITY_ADMIN
     return render(
         request,
         "assessment/index.html",
-        {"page_obj": page, "period": period, "form": RunForm() if may_run else None, "may_run": may_run},
-    )
+        {"page_obj": page, "period": period, "form": RunForm() if may_run else None, "may_run": may_run,
+         "export_query": urlencode({"period": period} if period else {})},
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+@chinese_documents()
+def runs_export(request: HttpRequest) -> HttpResponse:
+    """Every run of the filtered list (all pages), as the list shows them to this user."""
+    period, runs = _runs(request)
+    rows = [excel.run_row(r) for r in runs]
+    description = f"期间：{period}" if period else "全部"
+    export_record(actor=request.user, what="assessment.run", filters={"period": period} if period else {},
+                  description=description, rows=len(rows))  # fmt: skip
+    return xlsx_table(what="考核运行", columns=excel.RUN_COLUMNS, rows=rows, sheet="考核运行",
+                      stem="考核运行", description=description)  # fmt: skip
 
 
 @login_required
@@ -175,10 +208,40 @@ def unit_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-def targets(request: HttpRequest) -> HttpResponse:
-    """Scoring items and targets in force for a year, defaults marked; edited by the city in the admin."""
+@require_GET
+@chinese_documents()
+def unit_export(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """One unit's result as its page shows it: the indicators with their gaps and the scores (one sheet),
+    the project-months behind each indicator (another). Only for whom the page is (same 404s)."""
+    run = queries.run_for_user_or_404(request.user, pk)
+    result = queries.unit_result_for_user_or_404(request.user, run, code)
+    indicators = list(result.indicators.all())
+    rows = excel.result_rows(result, indicators)
+    details = excel.contribution_rows(indicators, queries.drilldown(result))
+    state = run.get_status_display() + ("·临时结果" if run.provisional else "")
+    description = (f"单位：{result.unit.name}；期间：{run.period}；{state}；第{run.pk}次运行；"
+                   f"全市排名 {result.rank}，类内排名 {result.rank_in_tier}")  # fmt: skip
+    now = timezone.now()
+    wb = Workbook()
+    wb.active.title = "完成情况与差距"
+    sheet_fill(wb.active, title=export_title("考核结果", description=description, exported_at=now),
+               columns=excel.RESULT_COLUMNS, rows=rows)  # fmt: skip
+    sheet_fill(wb.create_sheet("指标明细"), title=export_title("指标明细：项目与月份", description=description,
+               exported_at=now), columns=excel.CONTRIBUTION_COLUMNS, rows=details)  # fmt: skip
+    export_record(actor=request.user, what="assessment.unitresult", filters={"run": str(run.pk), "unit": code},
+                  description=description, rows=len(rows) + len(details))  # fmt: skip
+    return xlsx_response(
+        workbook_bytes(wb), export_filename(f"考核结果-{result.unit.short_name}-{run.period}", now)
+    )
+
+
+def _target_year(request: HttpRequest) -> int:
     text = request.GET.get("year", "").strip()
-    year = int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year
+    return int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year
+
+
+def _target_tables(year: int) -> list[tuple[Any, str, tuple[int, ...], list[Any], int]]:
+    """Per tier and kind (quarter, year): the scoring items in force with their targets, defaults marked."""
     schemes = {kind: fetch.schemes_in_force(year, kind) for kind in ("quarter", "year")}
     defaults = set(
         ScoringItem.objects.filter(effective_from__lte=year, is_default=True).values_list(
@@ -202,15 +265,36 @@ def targets(request: HttpRequest) -> HttpResponse:
                 for item in items
             ]  # fmt: skip
             tables.append((tier, kind, quarters, lines, sum(i.weight for i in items)))
+    return tables
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """Scoring items and targets in force for a year, defaults marked; edited by the city in the admin."""
+    year = _target_year(request)
     return render(
         request,
         "assessment/targets.html",
         {
             "year": year,
-            "tables": tables,
+            "tables": _target_tables(year),
             "may_edit": request.user.role == Role.CITY_ADMIN and request.user.is_staff,
         },
     )
+
+
+@login_required
+@require_GET
+@chinese_documents()
+def targets_export(request: HttpRequest) -> HttpResponse:
+    """The year's scoring items and targets (published policy: the same for every signed-in user)."""
+    year = _target_year(request)
+    rows = excel.target_rows(_target_tables(year))
+    description = f"{year}年度"
+    export_record(actor=request.user, what="assessment.target", filters={"year": str(year)},
+                  description=description, rows=len(rows))  # fmt: skip
+    return xlsx_table(what="考核指标与目标", columns=excel.TARGET_COLUMNS, rows=rows, sheet="考核指标与目标",
+                      stem=f"考核指标与目标-{year}", description=description)  # fmt: skip
 
 
 DEDUCTION_COLUMNS = (

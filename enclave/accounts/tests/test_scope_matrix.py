@@ -173,6 +173,7 @@ MATRIX: dict[str, Obj | Page] = {
     "jobs:detail": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "jobs:progress": Obj("job", "pk", (*OTHERS, "mohan_user")),
     "excel:index": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),
+    "excel:runs_export": Page(allowed=("city_admin", "reviewer", "wuhua", "panlong", "mohan_user", "lingang_user")),
     "excel:template": Page(),  # blank templates, no data
     "excel:run": Obj("import_run", "pk", (*OTHERS, "mohan_user")),
     "excel:run_errors": Obj("import_run", "pk", (*OTHERS, "mohan_user")),
@@ -238,13 +239,16 @@ MATRIX: dict[str, Obj | Page] = {
     "api:resource_update": Obj("resource", "resource_id", ()),
     # Assessment: unpublished runs and bonus proposals are the city's; a unit's drill-down is its own.
     "assessment:index": Page(),
+    "assessment:runs_export": Page(),
     "assessment:run_start": Page(allowed=("city_admin",), post_only=True),
     "assessment:run": Obj("draft_run", "pk", (*OTHERS, "wuhua", "mohan_user")),
     "assessment:publish": Obj(
         "draft_run", "pk", (*OTHERS, "wuhua", "mohan_user", "reviewer", "auditor"), (404, 403)
     ),
     "assessment:unit": Obj("published_run", "pk", (*OTHERS, "mohan_user")),
+    "assessment:unit_export": Obj("published_run", "pk", (*OTHERS, "mohan_user")),
     "assessment:targets": Page(),
+    "assessment:targets_export": Page(),
     "assessment:deductions": Page(allowed=CITY),
     "assessment:bonus": Page(allowed=CITY),
     "assessment:bonus_draft": Page(allowed=("city_admin",), post_only=True),
@@ -390,7 +394,7 @@ def _kwargs(name: str, spec: Obj, objects: dict, recognised: Project) -> dict:
     kwargs = {spec.kwarg: objects[spec.key]}
     if name == "sharing:drilldown":
         kwargs["project_id"] = recognised.pk
-    if name == "assessment:unit":
+    if name in ("assessment:unit", "assessment:unit_export"):
         kwargs["code"] = "530102"
     return kwargs
 

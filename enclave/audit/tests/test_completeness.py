@@ -208,6 +208,9 @@ class TestExports:
             ("parks:export", "", "parks.park"),
             ("parks:unit_export", "?tier=T1", "parks.unit"),
             ("leads:funnel_export", "?park=mohan", "leads.funnel"),
+            ("assessment:runs_export", "?period=2024Q3", "assessment.run"),
+            ("assessment:targets_export", "?year=2024", "assessment.target"),
+            ("excel:runs_export", "?status=written", "excel.importrun"),
         ],
     )
     def test_every_export_is_one_row(self, city_admin, route, query, object_type):
@@ -218,6 +221,17 @@ class TestExports:
 
         openpyxl.load_workbook(io.BytesIO(response.content))
         city.expect_one(response, verb=Verb.EXPORT, object_type=object_type)
+
+    def test_a_units_assessment_result_export(self, wuhua, city_admin):
+        from enclave.assessment import services as assessment_services
+
+        sharing_services.settlement_close(actor=city_admin, period="2024Q2")
+        run = assessment_services.assessment_run(actor=city_admin, period="2024Q2").run
+        assessment_services.assessment_publish(actor=city_admin, run=run)
+        unit = Act(wuhua)
+        response = unit.client.get(reverse("assessment:unit_export", args=[run.pk, "530102"]))
+        assert "spreadsheetml" in response["Content-Type"]
+        unit.expect_one(response, verb=Verb.EXPORT, object_type="assessment.unitresult")
 
     def test_a_statement_export(self, wuhua):
         unit = Act(wuhua)
