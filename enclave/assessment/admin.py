@@ -1,4 +1,5 @@
-"""Scoring items, targets and bonus rules in the admin: effective-dated rows the city administrator keeps.
+"""Scoring items and bonus rules in the admin: effective-dated rows the city administrator keeps. Targets are
+shown here read-only; they change on the assessment's own page (a new row with a reason, never an edit).
 
 A row saved here is the city's own figure, no longer a shipped default (is_default is cleared). Published
 runs keep the targets and weights they used (stored with each result), so editing a row never changes a
@@ -36,9 +37,19 @@ class ScoringItemAdmin(CityFigureAdmin):
 
 @admin.register(Target)
 class TargetAdmin(CityFigureAdmin):
-    list_display = ("tier", "source", "quarter", "effective_from", "value", "is_default")
+    """Read-only here: a target changes on /assessment/targets/ as a new row with its reason (history kept)."""
+
+    list_display = ("tier", "source", "quarter", "effective_from", "value", "is_default", "reason", "created_at")
     list_filter = ("tier", "quarter", "source", "is_default")
-    exclude = ("is_default",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class BonusRuleForm(forms.ModelForm):

@@ -256,7 +256,9 @@ def target_rows(tables: list[tuple[Any, str, tuple[int, ...], list[Any], int]]) 
     rows = []
     for tier, kind, quarters, lines, _total in tables:
         for item, label, values, is_default in lines:
-            by_quarter = dict(zip(quarters, values, strict=True))
+            by_quarter = dict(
+                zip(quarters, (v.value if v is not None else None for v in values), strict=True)
+            )
             rows.append([
                 str(tier.label), "年度考核" if kind == "year" else "季度考核", str(label), page_unit(item.source),
                 item.weight, rule_text(item),

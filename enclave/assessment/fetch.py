@@ -105,12 +105,20 @@ def schemes_in_force(year: int, kind: str) -> dict[str, tuple[Item, ...]]:
     return {tier: tuple(items) for tier, items in schemes.items()}
 
 
-def targets_in_force(year: int, quarter: int) -> dict[tuple[str, str], int]:
-    """(tier, source) → the target of the quarter (1–4) or the year (0), latest effective by `year`."""
-    found: dict[tuple[str, str], int] = {}
-    for row in Target.objects.filter(quarter=quarter, effective_from__lte=year).order_by("effective_from"):
-        found[(row.tier, row.source)] = row.value
+def target_rows_in_force(year: int, quarter: int) -> dict[tuple[str, str], Target]:
+    """(tier, source) → the Target row of the quarter (1–4) or the year (0) in force in `year`: the latest
+    effective by then (of two from the same year, the later one)."""
+    found: dict[tuple[str, str], Target] = {}
+    for row in Target.objects.filter(quarter=quarter, effective_from__lte=year).order_by(
+        "effective_from", "id"
+    ):
+        found[(row.tier, row.source)] = row
     return found
+
+
+def targets_in_force(year: int, quarter: int) -> dict[tuple[str, str], int]:
+    """(tier, source) → the target of the quarter (1–4) or the year (0) in force in `year`."""
+    return {key: row.value for key, row in target_rows_in_force(year, quarter).items()}
 
 
 def _unit_parties(project_ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:

@@ -81,7 +81,9 @@ class ScoringItem(models.Model):
 class Target(models.Model):
     """The target of one indicator for a tier: a quarter's (1–4) or the year's (0), from a year on.
 
-    Counts are whole projects; amounts are fen. Shipped rows are defaults (is_default)."""
+    Counts are whole projects; amounts are fen. Shipped rows are defaults (is_default). Rows are only added:
+    a change is a new row with its reason (assessment.services.target_change); of two rows from the same
+    year the later one holds, and the earlier stays as history."""
 
     tier = models.CharField(_("考核分类"), max_length=2, choices=Unit.Tier.choices)
     source = models.CharField(_("指标"), max_length=40, choices=Source.choices)
@@ -94,14 +96,21 @@ class Target(models.Model):
     value = models.BigIntegerField(_("目标值（个或分）"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     is_default = models.BooleanField(_("系统默认值（待市考核办确认）"), default=True)
+    reason = models.CharField(_("调整原因"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调整人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["tier", "quarter", "source", "-effective_from"]
+        ordering = ["tier", "quarter", "source", "-effective_from", "-id"]
         verbose_name = verbose_name_plural = _("考核目标")
         constraints = [
-            models.UniqueConstraint(
-                fields=["tier", "source", "quarter", "effective_from"], name="one_target_per_year"
-            ),
             models.CheckConstraint(name="target_nonnegative", condition=Q(value__gte=0)),
             models.CheckConstraint(name="target_quarter_range", condition=Q(quarter__lte=4)),
         ]

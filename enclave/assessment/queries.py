@@ -16,9 +16,17 @@ from django.http import Http404
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
-from enclave.assessment.models import AssessmentRun, BonusProposal, Contribution, Deduction, UnitResult
+from enclave.assessment.models import (
+    AssessmentRun,
+    BonusProposal,
+    Contribution,
+    Deduction,
+    Target,
+    UnitResult,
+)
 from enclave.lib import periods
-from enclave.parks.models import Unit
+from enclave.parks.models import Unit, UnitTier
+from enclave.parks.queries import unit_tier_history
 from enclave.projects.models import Project
 from enclave.projects.workflow import Status
 from enclave.sharing.models import SettlementShare
@@ -149,6 +157,58 @@ def proposals_visible_to(user: object) -> QuerySet[BonusProposal]:
     scope = scope_of(user)
     qs = BonusProposal.objects.select_related("unit", "rule", "drafted_by", "decided_by")
     return qs if scope.is_city else qs.none()
+
+
+# ---------------------------------------------------------------- tiers and targets (policy: the same for every
+# business role, like the reference data; the services decide who changes them)
+
+
+def target_history(*, tier: str = "", source: str = "", quarter: str = "") -> QuerySet[Target]:
+    """Every target row, the city's changes and the shipped defaults, newest first within each target."""
+    qs = Target.objects.select_related("created_by").order_by(
+        "tier", "source", "quarter", "-effective_from", "-id"
+    )
+    if tier:
+        qs = qs.filter(tier=tier)
+    if source:
+        qs = qs.filter(source=source)
+    if quarter.isdigit():
+        qs = qs.filter(quarter=int(quarter))
+    return qs
+
+
+@dataclass(frozen=True)
+class TierLine:
+    """A unit's tier on a day and the dated row it comes from (None: no row yet, the unit's tier field)."""
+
+    unit: Unit
+    tier: str
+    row: UnitTier | None
+
+    @property
+    def label(self) -> str:
+        return str(Unit.Tier(self.tier).label)
+
+    @property
+    def is_default(self) -> bool:
+        return self.row is None or self.row.is_default
+
+
+def tiers_on(day: dt.date) -> list[TierLine]:
+    """Every active unit with the tier in force on `day` (of two rows from one date, the later one)."""
+    rows: dict[int, UnitTier] = {}
+    for row in UnitTier.objects.filter(valid_from__lte=day).order_by("valid_from", "id"):
+        rows[row.unit_id] = row
+    lines = []
+    for unit in Unit.objects.filter(is_active=True).order_by("sort_order", "code"):
+        row = rows.get(unit.pk)
+        lines.append(TierLine(unit, row.tier if row else unit.tier, row))
+    return lines
+
+
+def tier_history(*, unit: str = "") -> QuerySet[UnitTier]:
+    qs = unit_tier_history()
+    return qs.filter(unit__code=unit) if unit else qs
 
 
 # ---------------------------------------------------------------- public page

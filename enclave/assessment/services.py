@@ -32,6 +32,8 @@ from enclave.assessment.models import (
     Contribution,
     Deduction,
     IndicatorResult,
+    Source,
+    Target,
     UnitResult,
 )
 from enclave.audit.models import Verb
@@ -409,6 +411,65 @@ def unit_tier_change(*, actor: Any, unit: Unit, tier: str, valid_from: dt.date, 
         unit.save(update_fields=["tier"])
     event_record(actor=actor, verb=Verb.CREATE, target=row, before={"tier": before},
                  after={"unit": unit.code, "tier": tier, "valid_from": valid_from.isoformat()}, reason=reason)  # fmt: skip
+    return row
+
+
+QUARTERS = (0, 1, 2, 3, 4)  # 0: the year's target
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@transaction.atomic
+def target_change(
+    *, actor: Any, tier: str, source: str, quarter: int, effective_from: int, value: int, reason: str
+) -> Target:
+    """Set a tier's target of an indicator for a quarter (1–4) or the year (0) from a year on: a new row with
+    its reason; the rows before it stay as history. A year already covered by a published run is refused (a
+    published result never changes; a correction would be needed for the old figures anyway)."""
+    _require_city_admin(actor, "调整考核目标")
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if tier not in Unit.Tier.values:
+        errors["tier"] = f"未知的考核分类“{tier}”"
+    if source not in Source.values:
+        errors["source"] = f"未知的考核指标“{source}”"
+    if quarter not in QUARTERS or not _is_int(quarter):
+        errors["quarter"] = "未知的考核期间：季度目标为第1–4季度，年度目标为全年"
+    if not _is_int(value):
+        errors["value"] = "目标值应为整数（项目数为个，金额为分）"
+    elif value < 0:
+        errors["value"] = "目标值不能为负数"
+    if not reason:
+        errors["reason"] = "调整目标必须填写原因"
+    elif len(reason) > 500:
+        errors["reason"] = "调整原因不能超过500字"
+    if not _is_int(effective_from) or not 2000 <= effective_from <= 2100:
+        errors["effective_from"] = "起始年度应为2000至2100之间的四位年份"
+    else:
+        published = _latest_published()
+        if published is not None and effective_from <= published[0].start.year:
+            errors["effective_from"] = (
+                f"{published[0].label} 的考核结果已发布，目标调整不能影响已发布的期间；"
+                f"起始年度最早为{published[0].start.year + 1}年"
+            )
+    if errors:
+        raise ValidationError(errors)
+    current = fetch.target_rows_in_force(effective_from, quarter).get((tier, source))
+    later = Target.objects.filter(
+        tier=tier, source=source, quarter=quarter, effective_from__gt=effective_from
+    )
+    if current is not None and current.value == value and not later.exists():
+        raise ValidationError({"value": f"{effective_from}年起的现行目标已是该值，无需调整"})
+    row = Target.objects.create(
+        tier=tier, source=source, quarter=quarter, effective_from=effective_from, value=value, is_default=False,
+        reason=reason, created_by=actor, created_at=timezone.now(),
+    )  # fmt: skip
+    event_record(actor=actor, verb=Verb.CREATE, target=row,
+                 before={"value": current.value if current else None, "row": current.pk if current else None},
+                 after={"tier": tier, "source": source, "quarter": quarter, "effective_from": effective_from,
+                        "value": value}, reason=reason)  # fmt: skip
     return row
 
 

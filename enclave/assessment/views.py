@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -21,8 +22,8 @@ from openpyxl import Workbook
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.assessment import excel, fetch, queries, services
-from enclave.assessment.forms import ConfirmForm, DeductionForm, RemarkForm, RunForm
-from enclave.assessment.models import AssessmentRun, BonusRule, ScoringItem, Source, Target
+from enclave.assessment.forms import ConfirmForm, DeductionForm, RemarkForm, RunForm, TargetForm, TierForm
+from enclave.assessment.models import COUNT_SOURCES, AssessmentRun, BonusRule, ScoringItem, Source
 from enclave.audit.models import Event, Verb
 from enclave.audit.services import event_record
 from enclave.excel.export import (
@@ -243,44 +244,50 @@ def _target_year(request: HttpRequest) -> int:
 def _target_tables(year: int) -> list[tuple[Any, str, tuple[int, ...], list[Any], int]]:
     """Per tier and kind (quarter, year): the scoring items in force with their targets, defaults marked."""
     schemes = {kind: fetch.schemes_in_force(year, kind) for kind in ("quarter", "year")}
-    defaults = set(
-        ScoringItem.objects.filter(effective_from__lte=year, is_default=True).values_list(
-            "tier", "period_kind", "source"
-        )
-    )
-    target_rows = {q: fetch.targets_in_force(year, q) for q in range(5)}
-    default_targets = set(
-        Target.objects.filter(effective_from__lte=year, is_default=True).values_list(
-            "tier", "quarter", "source"
-        )
-    )
+    item_default: dict[tuple[str, str, str], bool] = {}
+    for tier_, kind_, source_, is_default in (
+        ScoringItem.objects.filter(effective_from__lte=year)
+        .order_by("effective_from", "id")
+        .values_list("tier", "period_kind", "source", "is_default")
+    ):
+        item_default[(tier_, kind_, source_)] = is_default  # the row in force decides
+    target_rows = {q: fetch.target_rows_in_force(year, q) for q in range(5)}
     tables = []
     for tier in Unit.Tier:
         for kind, quarters in (("quarter", (1, 2, 3, 4)), ("year", (0,))):
             items = schemes[kind].get(tier.value, ())
-            lines = [
-                (item, Source(item.source).label, [target_rows[q].get((tier.value, item.source)) for q in quarters],
-                 (tier.value, kind, item.source) in defaults
-                 or any((tier.value, q, item.source) in default_targets for q in quarters))
-                for item in items
-            ]  # fmt: skip
+            lines = []
+            for item in items:
+                cells = [target_rows[q].get((tier.value, item.source)) for q in quarters]
+                is_default = item_default.get((tier.value, kind, item.source), False) or any(
+                    c is not None and c.is_default for c in cells
+                )
+                lines.append((item, Source(item.source).label, cells, is_default))
             tables.append((tier, kind, quarters, lines, sum(i.weight for i in items)))
     return tables
 
 
-@login_required
-def targets(request: HttpRequest) -> HttpResponse:
-    """Scoring items and targets in force for a year, defaults marked; edited by the city in the admin."""
-    year = _target_year(request)
+def _targets_page(request: HttpRequest, year: int, form: TargetForm | None = None) -> HttpResponse:
+    may_change = request.user.role == Role.CITY_ADMIN
+    if may_change and form is None:
+        form = TargetForm(initial={"effective_from": year})
     return render(
         request,
         "assessment/targets.html",
         {
             "year": year,
             "tables": _target_tables(year),
-            "may_edit": request.user.role == Role.CITY_ADMIN and request.user.is_staff,
+            "form": form if may_change else None,
+            "may_edit": may_change and request.user.is_staff,
         },
     )
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """Scoring items and targets in force for a year, defaults marked; the city administrator changes a
+    target here (a new row from a year on, with its reason)."""
+    return _targets_page(request, _target_year(request))
 
 
 @login_required
@@ -295,6 +302,120 @@ def targets_export(request: HttpRequest) -> HttpResponse:
                   description=description, rows=len(rows))  # fmt: skip
     return xlsx_table(what="考核指标与目标", columns=excel.TARGET_COLUMNS, rows=rows, sheet="考核指标与目标",
                       stem=f"考核指标与目标-{year}", description=description)  # fmt: skip
+
+
+@login_required
+@require_POST
+def target_change(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.CITY_ADMIN:
+        raise PermissionDenied(_("只有市发展改革委（市级管理员）可以调整考核目标"))
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.target_change(
+                actor=request.user, tier=data["tier"], source=data["source"], quarter=data["quarter"],
+                effective_from=data["effective_from"], value=data["value"], reason=data["reason"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _errors_attach(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已调整考核目标，自%(year)s年起生效；原目标保留在调整记录中")
+                % {"year": row.effective_from},
+            )
+            return redirect(f"{_url('assessment:targets')}?year={row.effective_from}")
+    year = form.cleaned_data.get("effective_from") if hasattr(form, "cleaned_data") else None
+    return _targets_page(request, year if isinstance(year, int) else timezone.localdate().year, form)
+
+
+TARGET_HISTORY_COLUMNS = (
+    Column("考核分类", 20), Column("指标", 30), Column("期间", 8), Column("起始年度", 10, "0"),
+    Column("目标值（个或万元）", 16, "#,##0.00"), Column("来源", 14), Column("调整原因或说明", 40), Column("调整人", 14),
+    Column("调整时间", 18, "yyyy-mm-dd hh:mm"),
+)  # fmt: skip
+
+
+@login_required
+@chinese_documents(when=xlsx_requested)
+def target_history(request: HttpRequest) -> HttpResponse:
+    """Every target row, defaults and the city's changes with who, when and why (nothing is overwritten)."""
+    tier = request.GET.get("tier", "").strip()[:2]
+    source = request.GET.get("source", "").strip()[:40]
+    quarter = request.GET.get("quarter", "").strip()[:1]
+    rows = queries.target_history(tier=tier, source=source, quarter=quarter)
+    if request.GET.get("format") == "xlsx":
+        description = "、".join(f for f in (tier, source, quarter) if f) or "全部"
+        data = [[t.get_tier_display(), t.get_source_display(), t.get_quarter_display(), t.effective_from,
+                 t.value if t.source in COUNT_SOURCES else fen_to_decimal(t.value, FEN_PER_WAN),
+                 "系统默认值" if t.is_default else "市发展改革委调整", t.reason or t.note,
+                 str(t.created_by or ""), t.created_at] for t in rows]  # fmt: skip
+        export_record(actor=request.user, what="assessment.target", filters={"tier": tier, "source": source,
+                      "quarter": quarter}, description=description, rows=len(data))  # fmt: skip
+        return xlsx_table(what="考核目标调整记录", columns=TARGET_HISTORY_COLUMNS, rows=data, sheet="目标调整记录",
+                          stem="考核目标调整记录", description=description)  # fmt: skip
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessment/target_history.html",
+        {"page_obj": page, "tier": tier, "source": source, "quarter": quarter, "tiers": Unit.Tier.choices,
+         "sources": Source.choices},
+    )  # fmt: skip
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return timezone.localdate()
+
+
+TIER_HISTORY_COLUMNS = (
+    Column("单位", 24), Column("考核分类", 24), Column("生效日期", 12, "yyyy-mm-dd"), Column("来源", 14),
+    Column("调整原因", 40), Column("调整人", 14), Column("调整时间", 18, "yyyy-mm-dd hh:mm"),
+)  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@chinese_documents(when=xlsx_requested)
+def tiers(request: HttpRequest) -> HttpResponse:
+    """Units' tiers on a day and every dated change; the city administrator moves a unit from a quarter on."""
+    may_change = request.user.role == Role.CITY_ADMIN
+    form = TierForm(request.POST or None) if may_change else None
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied(_("只有市发展改革委（市级管理员）可以调整单位的考核分类"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.unit_tier_change(
+                    actor=request.user, unit=data["unit"], tier=data["tier"], valid_from=data["valid_from"],
+                    reason=data["reason"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                _errors_attach(form, exc)
+            else:
+                messages.success(request, _("已调整考核分类；此前的期间仍按原分类考核"))
+                return redirect("assessment:tiers")
+    day = _day(request.GET.get("on", ""))
+    unit = request.GET.get("unit", "").strip()[:32]
+    history = queries.tier_history(unit=unit)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        data = [[r.unit.name, str(r.get_tier_display()), r.valid_from, "系统默认值" if r.is_default else "市发展改革委调整",
+                 r.reason, str(r.created_by or ""), r.created_at] for r in history]  # fmt: skip
+        export_record(actor=request.user, what="parks.unittier", filters={"unit": unit}, description=unit or "全部",
+                      rows=len(data))  # fmt: skip
+        return xlsx_table(what="单位考核分类调整记录", columns=TIER_HISTORY_COLUMNS, rows=data, sheet="分类调整记录",
+                          stem="单位考核分类调整记录", description=unit or "全部")  # fmt: skip
+    page = Paginator(history, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessment/tiers.html",
+        {"day": day, "lines": queries.tiers_on(day), "page_obj": page, "unit": unit, "form": form,
+         "units": Unit.objects.filter(is_active=True)},
+    )  # fmt: skip
 
 
 DEDUCTION_COLUMNS = (

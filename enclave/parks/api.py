@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema
 
 from enclave.api_schemas import Code, IndustryRef, UnitRef, industry_ref, responses, unit_ref
 from enclave.parks.models import Industry, Park, SubPark, Unit
+from enclave.parks.queries import with_tiers_today
 
 router = Router(tags=["园区与单位"])
 
@@ -111,7 +112,7 @@ def park_detail(request, code: Code):
 
 @router.get("/units", response=responses(list[UnitOut]))
 def unit_list(request):
-    return list(Unit.objects.all())
+    return with_tiers_today(Unit.objects.all())
 
 
 @router.get("/industries", response=responses(list[IndustryOut]))

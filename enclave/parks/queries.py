@@ -7,9 +7,11 @@ they only load what the pages show in as few queries as possible.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from enclave.parks.models import Industry, Park, SubPark, Unit, UnitTier
 from enclave.projects.models import SharingPolicy
@@ -55,6 +57,16 @@ def unit_tiers_on(day: dt.date) -> dict[int, str]:
     ):
         tiers[unit_id] = tier
     return tiers
+
+
+def with_tiers_today(units: Iterable[Unit]) -> list[Unit]:
+    """The units with `tier` set (in memory, not saved) to the tier in force today: a move dated in the
+    future shows from its date on, without anything rewriting the stored field."""
+    today = unit_tiers_on(timezone.localdate())
+    out = list(units)
+    for unit in out:
+        unit.tier = today.get(unit.pk, unit.tier)
+    return out
 
 
 def unit_tier_history() -> QuerySet[UnitTier]:

@@ -132,7 +132,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         request,
         "parks/unit_list.html",
         {
-            "units": _units(params),
+            "units": queries.with_tiers_today(_units(params)),
             "tiers": Unit.Tier.choices,
             "kinds": Unit.Kind.choices,
             "params": params,
@@ -149,7 +149,7 @@ def unit_export(request: HttpRequest) -> HttpResponse:
     """Every unit the filter keeps (all of them on one page: a few dozen at most)."""
     params = _unit_filter(request)
     description = _unit_describe(params)
-    rows = [excel.unit_row(u) for u in _units(params)]
+    rows = [excel.unit_row(u) for u in queries.with_tiers_today(_units(params))]
     now = timezone.now()
     wb = Workbook()
     wb.active.title = "协作地单位"

@@ -28,7 +28,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 POST_ONLY_PAGES = {
     "projects:file", "projects:action", "projects:conflict_resolve", "sharing:run", "sharing:close",
     "sharing:report_confirm", "accounts:logout", "assessment:run_start", "assessment:publish",
-    "assessment:bonus_draft",
+    "assessment:bonus_draft", "assessment:target_change",
     "leads:move", "leads:fact", "leads:share", "land:building_add",
     "land:milestone_add", "land:milestone_done", "land:tenant_add",
 }  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from enclave.assessment import services
@@ -142,3 +143,24 @@ class TestTierChange:
         move(city_admin, unit, "T2", JAN_2026)
         assert unit_tiers_on(dt.date(2024, 1, 1))[unit.pk] == "T1"
         assert unit.tier_history.count() == 2
+
+
+class TestTierShownToday:
+    def test_a_move_dated_ahead_shows_on_the_reference_pages_from_its_date_on(self, city_admin, auditor):
+        from django.test import Client
+
+        unit = Unit.objects.get(code="530113")  # 东川区, T3
+
+        def shown() -> str:
+            c = Client()  # signed in afresh at each date (sessions end after hours)
+            c.force_login(auditor)
+            units = c.get("/parks/units/").context["units"]
+            api = c.get("/api/v1/units").json()
+            assert {u.code: u.tier for u in units}["530113"] == {u["code"]: u["tier"] for u in api}["530113"]
+            return {u.code: u.tier for u in units}["530113"]
+
+        with time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False):
+            move(city_admin, unit, "T2", dt.date(2026, 7, 1))
+            assert shown() == "T3"
+        with time_machine.travel(dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC), tick=False):
+            assert shown() == "T2"

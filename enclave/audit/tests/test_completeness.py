@@ -162,6 +162,24 @@ class TestSettingChanges:
         assert response.status_code == 302, response.content.decode()[:3000]
         city.expect_one(response, verb=Verb.CREATE, object_type="sharing.retentionrate", rate_bp=1250)
 
+    def test_an_assessment_target(self, city_admin):
+        city = Act(city_admin)
+        response = city.client.post(reverse("assessment:target_change"), {
+            "tier": "T2", "source": "projects", "quarter": "0", "effective_from": "2030", "value": "5",
+            "reason": "市考核办确认"})  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:3000]
+        row = city.expect_one(response, verb=Verb.CREATE, object_type="assessment.target", value=5)
+        assert row.reason == "市考核办确认"
+
+    def test_a_units_tier(self, city_admin):
+        city = Act(city_admin)
+        response = city.client.post(reverse("assessment:tiers"), {
+            "unit": Unit.objects.get(code="530113").pk, "tier": "T2", "valid_from": "2030-01-01",
+            "reason": "调整为二类"})  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:3000]
+        row = city.expect_one(response, verb=Verb.CREATE, object_type="parks.unittier", tier="T2")
+        assert row.reason == "调整为二类" and row.before == {"tier": "T3"}
+
     def test_reference_data_through_the_admin(self, city_admin):
         from enclave.parks.tests.test_admin import unit_post
 

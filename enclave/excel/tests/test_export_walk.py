@@ -41,6 +41,8 @@ FORMAT_EXPORTS = {
     "assessment:run": "",
     "assessment:deductions": "",
     "assessment:bonus": "",
+    "assessment:target_history": "",
+    "assessment:tiers": "",
     "public:results": "",
 }
 

@@ -50,6 +50,8 @@ LIST_PAGES = {
     "assessment:run": "?format=xlsx",
     "assessment:unit": "assessment:unit_export",
     "assessment:targets": "assessment:targets_export",
+    "assessment:target_history": "?format=xlsx",
+    "assessment:tiers": "?format=xlsx",
     "assessment:deductions": "?format=xlsx",
     "assessment:bonus": "?format=xlsx",
     "public:results": "?format=xlsx",
