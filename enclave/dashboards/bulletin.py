@@ -3,7 +3,8 @@
 `bulletin_facts` reads the figures as of a cut-off date (recognised projects counted on their recognition
 date, public facts only); `bulletin_write` turns them into Chinese paragraphs and needs no database, so the
 wording is tested on its own. Land won by units (土地竞得) and the sub-parks they build come from the land
-app's bulletin queries (`land_won_up_to`, `subparks_under_construction_at`), as of the same cut-off.
+app's bulletin queries (`land_won_up_to`, `subparks_established_by`, `subparks_under_construction_at`), as of
+the same cut-off: a sub-park set up after the cut-off is not mentioned.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from django.db.models import Count, Min, QuerySet, Sum
 
 from enclave.dashboards.queries import QUARTER_NAMES, DashboardFilter, by_unit
 from enclave.land.models import BuildingKind, LandParcel, Milestone, Tenant, TenantStatus
-from enclave.land.queries import land_won_up_to, subparks_under_construction_at
+from enclave.land.queries import land_won_up_to, subparks_established_by, subparks_under_construction_at
 from enclave.lib import periods
 from enclave.lib.money import format_report
 from enclave.lib.units import format_area, format_mu
-from enclave.parks.models import Park, SubPark, Unit
+from enclave.parks.models import Park, Unit
 from enclave.projects.models import Kind, Project
 from enclave.projects.workflow import Status
 
@@ -166,13 +167,13 @@ def land_facts(as_of: dt.date) -> tuple[LandFact, ...]:
 
 
 def subpark_facts(as_of: dt.date, landed: QuerySet[Project]) -> tuple[SubParkFacts, ...]:
-    """Every sub-park as of the cut-off: those being built (`subparks_under_construction_at`) with their land,
+    """Every sub-park set up by the cut-off (`subparks_established_by`): those being built (`subparks_under_construction_at`) with their land,
     investment, buildings, floor area, completion date and tenants; those completed; those only planned."""
     building = {s.pk for s in subparks_under_construction_at(as_of)}
     kinds = dict(BuildingKind.choices)
     rank = {kind: i for i, kind in enumerate(BuildingKind.values)}  # research, services, then factories
     out = []
-    subparks = SubPark.objects.select_related("unit", "park", "area").prefetch_related("buildings")
+    subparks = subparks_established_by(as_of).prefetch_related("buildings")  # none before it was set up
     for s in subparks.order_by("park__code", "name"):
         if s.pk in building:
             stage = "building"

@@ -208,6 +208,7 @@ class SubParkOut(Schema):
     unit: UnitRef
     park: ParkRef
     area: str | None
+    established_on: dt.date
     planned_investment_fen: int | None
     target_industries: list[str]
     focus: str
@@ -229,6 +230,7 @@ class SubParkIn(InputSchema):
     name: Text(100) = None
     park: Code = None
     area: Text(60) | None = Field(None, description="片区名称")
+    established_on: Day = Field(None, description="设立日期（新建时必填）")
     planned_investment_fen: Fen | None = Field(None, description="计划投资，单位：分")
     target_industries: list[Code] = Field(None, max_length=50, description="重点引进行业代码（门类或大类）")
     focus: Text(5000) = None
@@ -248,7 +250,7 @@ def _subpark_out(subpark: SubPark, may_edit: bool) -> dict[str, Any]:
     land = sum((p.area_mu for p in subpark.parcels.all()), Decimal(0))
     return {
         "id": subpark.pk, "name": subpark.name, "unit": unit_ref(subpark.unit), "park": park_ref(subpark.park),
-        "area": subpark.area.name if subpark.area_id else None,
+        "area": subpark.area.name if subpark.area_id else None, "established_on": subpark.established_on,
         "planned_investment_fen": subpark.planned_investment_fen,
         "target_industries": sorted(i.code for i in subpark.target_industries.all()), "focus": subpark.focus,
         "construction_started_on": subpark.construction_started_on, "completed_on": subpark.completed_on,

@@ -87,6 +87,12 @@ class SubParkForm(forms.Form):
     )
     park = forms.ChoiceField(label=_("所在园区"), error_messages={"required": _("请选择所在园区")})
     area = forms.ChoiceField(label=_("片区"), required=False)
+    established_on = forms.DateField(
+        label=_("设立日期"),
+        widget=DATE,
+        help_text=_("园中园设立（规划建设）的日期；此前的简报和统计不计入该园中园"),
+        error_messages={**DATE_ERRORS, "required": _("请填写园中园的设立日期")},
+    )
     planned_investment_wan = forms.CharField(label=_("计划投资（万元）"), max_length=30, required=False)
     target_industries = forms.MultipleChoiceField(label=_("重点引进行业"), required=False)
     focus = forms.CharField(label=_("产业定位说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -110,6 +116,7 @@ class SubParkForm(forms.Form):
     def initial_for(cls, subpark: SubPark) -> dict[str, Any]:
         return {
             "name": subpark.name, "park": subpark.park.code, "area": str(subpark.area_id or ""),
+            "established_on": subpark.established_on,
             "planned_investment_wan": _wan_text(subpark.planned_investment_fen),
             "target_industries": list(subpark.target_industries.values_list("code", flat=True)),
             "focus": subpark.focus, "construction_started_on": subpark.construction_started_on,

@@ -134,6 +134,8 @@ def subpark_fields() -> tuple[Field, ...]:
               note=_lazy("以名称识别：本单位已有同名园中园时按本行更新")),
         Field("park", "所在园区", cells.text, required=True, width=20, choices=park_options, example="磨憨"),
         Field("area", "片区", cells.text, width=14, choices=area_options, example="南坡片区"),
+        Field("established_on", "设立日期", cells.date, required=True, width=12, number_format=DATE,
+              example=dt.date(2024, 7, 15), note=_lazy("园中园设立（规划建设）的日期，不能晚于开工日期")),
         Field("planned_investment_fen", "计划投资（万元）", money_unit=FEN_PER_WAN, width=16, number_format=MONEY,
               example=29200),
         Field("target_industries", "重点引进行业", _codes, width=24, choices=industry_options,
@@ -144,8 +146,8 @@ def subpark_fields() -> tuple[Field, ...]:
     )  # fmt: skip
 
 
-SUBPARK_FIELDS = ("name", "park", "area", "planned_investment_fen", "focus", "construction_started_on",
-                  "completed_on")  # fmt: skip
+SUBPARK_FIELDS = ("name", "park", "area", "established_on", "planned_investment_fen", "focus",
+                  "construction_started_on", "completed_on")  # fmt: skip
 
 
 def _subpark_apply(actor: Any, values: dict[str, Any], lookups: PlaceLookups) -> Outcome:

@@ -3,7 +3,7 @@
 A unit sees its own parcels and sub-parks; a park committee those in its park; the city roles all.
 The resource library is shared: every signed-in user may read it (it is what the parks offer).
 
-`land_won_up_to` and `subparks_under_construction_at` are plain queries for the dashboards and the
+`land_won_up_to`, `subparks_established_by` and `subparks_under_construction_at` are plain queries for the dashboards and the
 bulletin; given a user they are scoped like every other read, without one they cover the whole city.
 """
 
@@ -161,15 +161,20 @@ def land_won_up_to(
     return sorted(result, key=lambda w: (-w.area_mu, w.unit_code))
 
 
-def subparks_under_construction_at(day: dt.date, *, user: object | None = None) -> QuerySet[SubPark]:
-    """Sub-parks being built on `day`: started (its start date, or else its first land won) on or before
-    that day and not completed by then."""
+def subparks_established_by(day: dt.date, *, user: object | None = None) -> QuerySet[SubPark]:
+    """Sub-parks set up (设立日期) on or before `day`: the only ones an as-of read may mention."""
     qs = (
         subparks_visible_to(user)
         if user is not None
         else SubPark.objects.select_related("unit", "park", "area")
     )
-    qs = qs.annotate(first_land=Min("parcels__auctioned_on"))
+    return qs.filter(established_on__lte=day)
+
+
+def subparks_under_construction_at(day: dt.date, *, user: object | None = None) -> QuerySet[SubPark]:
+    """Sub-parks being built on `day`: set up by then, started (its start date, or else its first land won)
+    on or before that day and not completed by then."""
+    qs = subparks_established_by(day, user=user).annotate(first_land=Min("parcels__auctioned_on"))
     started = Q(construction_started_on__lte=day) | Q(
         construction_started_on__isnull=True, first_land__lte=day
     )

@@ -179,7 +179,8 @@ def parcel_update(*, actor: Any, parcel: LandParcel, data: dict[str, Any]) -> La
 # ---------------------------------------------------------------- sub-parks
 
 SUBPARK_FIELDS = (
-    "name", "park", "area", "planned_investment_fen", "focus", "construction_started_on", "completed_on", "note",
+    "name", "park", "area", "established_on", "planned_investment_fen", "focus", "construction_started_on",
+    "completed_on", "note",
 )  # fmt: skip
 
 
@@ -214,12 +215,20 @@ def _subpark_clean(
             _fen_check(merged["planned_investment_fen"], field="planned_investment_fen", label=_("计划投资"))
 
     def dates() -> None:
+        set_up = merged.get("established_on")
         start, done = merged.get("construction_started_on"), merged.get("completed_on")
-        for key, value in (("construction_started_on", start), ("completed_on", done)):
+        if set_up is None:
+            raise ValidationError({"established_on": _("请填写园中园的设立日期")})
+        dated = (("established_on", set_up), ("construction_started_on", start), ("completed_on", done))
+        for key, value in dated:
             if value is not None and value > today():
                 raise ValidationError(
                     {key: _("日期不能晚于今天（%(today)s）") % {"today": f"{today():%Y-%m-%d}"}}
                 )
+        if start and start < set_up:
+            raise ValidationError({"construction_started_on": _("开工日期不能早于设立日期")})
+        if done and done < set_up:
+            raise ValidationError({"completed_on": _("建成投用日期不能早于设立日期")})
         if start and done and done < start:
             raise ValidationError({"completed_on": _("建成投用日期不能早于开工日期")})
 

@@ -71,6 +71,7 @@ def _wuhua(users: dict[str, Any], rng: random.Random) -> None:
             "area": nanpo,
             "target_industries": list(Industry.objects.filter(code__in=["17", "18", "38", "39", "33", "F"])),
             "focus": "轻纺、机电、五金电器、消费电子等出口导向型加工制造业；跨境贸易、跨境旅游、跨境结算等现代服务业",
+            "established_on": dt.date(2024, 7, 15),  # set up when its land was won (the seed's date)
             "construction_started_on": dt.date(2024, 9, 1),
         },
     )
@@ -177,7 +178,7 @@ def _luquan(users: dict[str, Any]) -> None:
         actor=luquan,
         data={"name": "禄劝县磨憨标准厂房园区", "park": mohan, "planned_investment_fen": 313 * FEN_PER_YI // 100,
               "focus": "轻工业企业", "target_industries": list(Industry.objects.filter(code__in=["C"])),
-              "construction_started_on": dt.date(2024, 11, 1),
+              "established_on": dt.date(2024, 9, 24), "construction_started_on": dt.date(2024, 11, 1),
               "note": "报道未载明园区名称，此为按报道内容所起的描述性名称；计划投资、厂房面积、竞得日期和面积据2025-05-08报道"},
     )  # fmt: skip
     land_services.parcel_create(

@@ -147,7 +147,7 @@ class SubParkAdminForm(forms.ModelForm):
 @admin.register(SubPark)
 class SubParkAdmin(ReferenceAdmin):
     form = SubParkAdminForm
-    list_display = ("name", "unit", "park", "area")
+    list_display = ("name", "unit", "park", "area", "established_on")
     list_filter = ("park", "unit")
     search_fields = ("name", "note")
     list_select_related = ("unit", "park", "area")

@@ -186,6 +186,9 @@ class SubPark(models.Model):
         related_name="subparks",
     )
     note = models.TextField(_("备注"), blank=True)
+    established_on = models.DateField(
+        _("设立日期"), help_text=_("园中园设立（规划建设）的日期；此前的简报和统计不计入该园中园")
+    )
     # What the unit plans and builds (buildings, milestones, parcels and tenants live in enclave/land).
     planned_investment_fen = models.BigIntegerField(_("计划投资（分）"), null=True, blank=True)
     target_industries = models.ManyToManyField(

@@ -84,7 +84,7 @@ def world(wuhua, reviewer, mohan_user, city_admin, monkeypatch):
                                      contacted_on=dt.date(2024, 3, 1))  # fmt: skip
     lead_services.visit_create(actor=wuhua, data={"title": "接口测试考察团", "visited_on": dt.date(2024, 4, 1),
                                                   "park": mohan, "leads": [lead]})  # fmt: skip
-    subpark = land_services.subpark_create(actor=wuhua, data={"name": "接口测试园中园", "park": mohan})
+    subpark = land_services.subpark_create(actor=wuhua, data={"name": "接口测试园中园", "park": mohan, "established_on": dt.date(2024, 7, 1)})
     land_services.parcel_create(actor=wuhua, data={"park": mohan, "subpark": subpark, "area_mu": "10.5",
                                                    "auctioned_on": dt.date(2024, 7, 15), "price_fen": 100})  # fmt: skip
     land_services.resource_save(actor=wuhua, data={"kind": "factory", "name": "接口测试厂房", "park": mohan,

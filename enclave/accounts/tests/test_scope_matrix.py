@@ -346,7 +346,7 @@ def world(
     )  # fmt: skip
     subpark = land_services.subpark_create(
         actor=wuhua, data={"name": "五华矩阵测试园中园", "park": Park.objects.get(code="mohan"),
-                           "planned_investment_fen": 123_456_789_00},
+                           "planned_investment_fen": 123_456_789_00, "established_on": dt.date(2024, 7, 1)},
     )  # fmt: skip
     parcel = land_services.parcel_create(
         actor=wuhua,

@@ -24,6 +24,7 @@ from enclave.dashboards.bulletin import (
     ParkFacts,
     SubParkFacts,
     bulletin,
+    bulletin_facts,
     bulletin_write,
     land_sentence,
     place_short,
@@ -112,12 +113,29 @@ class TestBulletinOnTheDemo:
     def test_land_and_building_follow_the_cut_off(self):
         before_any = bulletin(dt.date(2024, 6, 30)).text
         assert "竞得" not in before_any and "开工" not in before_any
-        assert "五华区在磨憨—磨丁合作区南坡片区规划建设云南五华产业园磨憨园区。" in before_any
+        assert "三、跨区域合作园区建设" not in before_any  # no sub-park had been set up yet
         won_not_started = bulletin(dt.date(2024, 8, 31)).text
         assert "截至2024年8月31日，五华区已在磨憨—磨丁合作区竞得土地1宗，共47.03亩。" in won_not_started
         assert "52.57亩" not in won_not_started and "开工" not in won_not_started
         completed = bulletin(dt.date(2026, 1, 1)).text
         assert "196.43亩" in completed  # land stays won; sub-parks without a completion date stay in building
+
+    def test_a_sub_park_is_absent_before_the_date_it_was_set_up(self):
+        """禄劝's sub-park was set up on 2024-09-24 (its land won) and 五华's on 2024-07-15: before those days the
+        bulletin does not call them 规划建设, nor anything else."""
+        for day, absent, present in (
+            (dt.date(2024, 7, 14), ("云南五华产业园磨憨园区", "禄劝县磨憨标准厂房园区"), ()),
+            (dt.date(2024, 7, 15), ("禄劝县磨憨标准厂房园区",), ("云南五华产业园磨憨园区",)),
+            (dt.date(2024, 9, 23), ("禄劝县磨憨标准厂房园区",), ("云南五华产业园磨憨园区",)),
+            (dt.date(2024, 9, 24), (), ("云南五华产业园磨憨园区", "禄劝县磨憨标准厂房园区")),
+        ):
+            text = bulletin(day).text
+            names = {f.name for f in bulletin_facts(day).subparks}
+            for name in absent:
+                assert name not in text and name not in names, (day, name)
+            for name in present:
+                assert name in names, (day, name)
+        assert "禄劝县在磨憨—磨丁合作区规划建设禄劝县磨憨标准厂房园区" not in bulletin(dt.date(2024, 9, 23)).text
 
     def test_an_earlier_cut_off_counts_only_what_had_landed(self):
         text = bulletin(dt.date(2024, 6, 30)).text
@@ -259,7 +277,7 @@ class TestSubParkWording:
         from enclave.parks.models import Park
 
         mohan = Park.objects.get(code="mohan")
-        sp = land_services.subpark_create(actor=wuhua, data={"name": "测试园中园", "park": mohan})
+        sp = land_services.subpark_create(actor=wuhua, data={"name": "测试园中园", "park": mohan, "established_on": dt.date(2024, 7, 1)})
         land_services.parcel_create(actor=wuhua, data={"park": mohan, "subpark": sp, "area_mu": "10.5",
                                                        "auctioned_on": dt.date(2024, 7, 15), "price_fen": 1})  # fmt: skip
         land_services.building_add(actor=wuhua, subpark=sp, kind="factory", name="1号", floor_area_m2="12000")

@@ -54,8 +54,13 @@ class TestParcelsAndSubParks:
         client = client_for(wuhua)
         response = send(client, "post", "/subparks", {"name": "五华接口测试园", "park": "mohan",
                                                       "target_industries": ["17", "C"]})  # fmt: skip
+        assert response.status_code == 422 and "established_on:请填写园中园的设立日期" in messages(response)
+        response = send(client, "post", "/subparks", {"name": "五华接口测试园", "park": "mohan",
+                                                      "established_on": "2024-07-01",
+                                                      "target_industries": ["17", "C"]})  # fmt: skip
         assert response.status_code == 201, response.content
         subpark = response.json()
+        assert subpark["established_on"] == "2024-07-01"
         response = send(client, "post", "/parcels", {**PARCEL, "subpark": subpark["id"]})
         assert response.status_code == 201, response.content
         parcel = response.json()
@@ -79,7 +84,7 @@ class TestParcelsAndSubParks:
         assert counts() == before
 
     def test_a_milestone_due_before_the_land_was_won_is_a_422_and_writes_nothing(self, wuhua):
-        subpark = services.subpark_create(actor=wuhua, data={"name": "五华园", "park": Park.objects.get(code="mohan")})
+        subpark = services.subpark_create(actor=wuhua, data={"name": "五华园", "park": Park.objects.get(code="mohan"), "established_on": dt.date(2024, 7, 1)})
         send(client_for(wuhua), "post", "/parcels", {**PARCEL, "subpark": subpark.pk})
         before = counts()
         response = send(client_for(wuhua), "post", f"/subparks/{subpark.pk}/milestones",
@@ -89,7 +94,7 @@ class TestParcelsAndSubParks:
         assert counts() == before
 
     def test_another_units_land_and_sub_park_are_404_and_unchanged(self, wuhua, panlong):
-        subpark = services.subpark_create(actor=wuhua, data={"name": "五华园", "park": Park.objects.get(code="mohan")})
+        subpark = services.subpark_create(actor=wuhua, data={"name": "五华园", "park": Park.objects.get(code="mohan"), "established_on": dt.date(2024, 7, 1)})
         parcel = services.parcel_create(actor=wuhua, data={
             "park": Park.objects.get(code="mohan"), "area_mu": "47.03", "auctioned_on": dt.date(2024, 7, 15),
             "price_fen": 100})  # fmt: skip

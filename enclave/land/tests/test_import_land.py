@@ -37,8 +37,8 @@ def state() -> tuple:
     return (LandParcel.objects.count(), SubPark.objects.count(), Event.objects.exclude(verb="denied").count())
 
 
-SUB_HEADERS = ["园中园", "所在园区", "片区", "计划投资（万元）", "重点引进行业", "开工日期"]
-SUB_ROW = ["五华导入测试园", "磨憨", "南坡片区", "2.92亿元", "17 纺织业、18、C", "2024-10-01"]
+SUB_HEADERS = ["园中园", "所在园区", "片区", "设立日期", "计划投资（万元）", "重点引进行业", "开工日期"]
+SUB_ROW = ["五华导入测试园", "磨憨", "南坡片区", "2024-07-01", "2.92亿元", "17 纺织业、18、C", "2024-10-01"]
 PARCEL_HEADERS = ["所在园区", "片区", "建设的园中园", "宗地编号", "面积（亩）", "竞得日期", "成交价（万元）", "用途"]
 PARCEL_ROW = ["磨憨", "南坡片区", "五华导入测试园", "MH-NP-01", 47.03, "2024-07-15", 29200, "工业用地"]
 
@@ -107,6 +107,22 @@ class TestSubParkAndParcelImport:
         result = run(wuhua, write(tmp_path, xlsx_bytes([PARCEL_HEADERS, good, bad], sheet="竞得土地")), "parcels")
         assert not result.written and state() == before
         assert [(p.sheet, p.row, p.column) for p in result.problems] == [("竞得土地", 3, letter)], result.problems
+        assert reason in result.problems[0].reason
+
+    @pytest.mark.parametrize(
+        ("value", "header", "reason"),
+        [("", "设立日期", "必填"), ("2025-05-09", "设立日期", "日期不能晚于今天"),
+         ("2024-10-02", "开工日期", "开工日期不能早于设立日期")],
+    )  # fmt: skip
+    def test_a_bad_date_of_establishment_is_reported_at_its_cell_and_nothing_is_written(
+        self, wuhua, tmp_path, value, header, reason
+    ):
+        bad = list(SUB_ROW)
+        bad[SUB_HEADERS.index("设立日期")] = value
+        before = state()
+        result = run(wuhua, write(tmp_path, xlsx_bytes([SUB_HEADERS, bad], sheet="园中园")), "subparks")
+        assert not result.written and state() == before
+        assert [(p.row, p.header) for p in result.problems] == [(2, header)], result.problems
         assert reason in result.problems[0].reason
 
     def test_another_units_sub_park_is_refused_at_its_cell(self, wuhua, panlong, tmp_path):

@@ -8,11 +8,17 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from enclave.land import services
-from enclave.land.queries import land_won_up_to, milestones_overdue, subparks_under_construction_at
+from enclave.land.queries import (
+    land_won_up_to,
+    milestones_overdue,
+    subparks_established_by,
+    subparks_under_construction_at,
+)
 from enclave.lib.units import square_metres_from_mu
 from enclave.parks.models import Park
 
 pytestmark = pytest.mark.django_db
+ESTABLISHED = dt.date(2024, 7, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +33,11 @@ def parcel(user, **overrides):
     return services.parcel_create(actor=user, data=data)
 
 
-def subpark(user, name="测试园中园"):
-    return services.subpark_create(actor=user, data={"name": name, "park": Park.objects.get(code="mohan")})
+def subpark(user, name="测试园中园", established_on=ESTABLISHED, **data):
+    return services.subpark_create(
+        actor=user,
+        data={"name": name, "park": Park.objects.get(code="mohan"), "established_on": established_on, **data},
+    )
 
 
 class TestParcels:
@@ -76,6 +85,21 @@ class TestSubParkPlans:
         assert sp.completed_on == dt.date(2025, 7, 5)
         assert not milestones_overdue(wuhua, today=dt.date(2025, 7, 8)).exists()
 
+    def test_a_sub_park_needs_its_date_of_establishment_not_after_today_nor_after_its_start(self, wuhua):
+        mohan = Park.objects.get(code="mohan")
+        with pytest.raises(ValidationError, match="设立日期"):
+            services.subpark_create(actor=wuhua, data={"name": "无设立日期的园", "park": mohan})
+        with pytest.raises(ValidationError, match="日期不能晚于今天"):
+            subpark(wuhua, established_on=dt.date(2025, 7, 9))
+        with pytest.raises(ValidationError, match="开工日期不能早于设立日期"):
+            subpark(wuhua, construction_started_on=dt.date(2024, 6, 30))
+        sp = subpark(wuhua, construction_started_on=dt.date(2024, 9, 1))
+        with pytest.raises(ValidationError, match="开工日期不能早于设立日期"):
+            services.subpark_update(actor=wuhua, subpark=sp, data={"established_on": dt.date(2024, 9, 2)})
+        services.subpark_update(actor=wuhua, subpark=sp, data={"note": "改备注"})  # its date is kept
+        sp.refresh_from_db()
+        assert sp.established_on == ESTABLISHED
+
     def test_buildings_need_a_positive_floor_area(self, wuhua):
         sp = subpark(wuhua)
         with pytest.raises(ValidationError):
@@ -112,3 +136,16 @@ class TestBulletinQueries:
         assert subparks_under_construction_at(dt.date(2024, 12, 1)).filter(pk=sp.pk).exists()
         services.subpark_update(actor=wuhua, subpark=sp, data={"completed_on": dt.date(2025, 6, 28)})
         assert not subparks_under_construction_at(dt.date(2025, 7, 1)).filter(pk=sp.pk).exists()
+
+    def test_a_sub_park_is_absent_from_as_of_reads_before_it_was_set_up(self, wuhua, panlong):
+        """Its land was won on 2024-07-15 but the sub-park was set up only on 2024-08-01: until then it is
+        neither established nor under construction, whatever its land says."""
+        sp = subpark(wuhua, established_on=dt.date(2024, 8, 1))
+        parcel(wuhua, subpark=sp)
+        for day in (dt.date(2024, 7, 15), dt.date(2024, 7, 31)):
+            assert not subparks_established_by(day).filter(pk=sp.pk).exists()
+            assert not subparks_under_construction_at(day).filter(pk=sp.pk).exists()
+        assert subparks_established_by(dt.date(2024, 8, 1)).filter(pk=sp.pk).exists()
+        assert subparks_under_construction_at(dt.date(2024, 8, 1)).filter(pk=sp.pk).exists()
+        assert subparks_established_by(dt.date(2024, 8, 1), user=wuhua).filter(pk=sp.pk).exists()
+        assert not subparks_established_by(dt.date(2024, 8, 1), user=panlong).filter(pk=sp.pk).exists()

@@ -69,10 +69,13 @@ class TestLandPages:
 
     def test_the_sub_park_page_shows_plans_and_takes_milestones(self, wuhua, panlong):
         client = signed_in(wuhua)
-        client.post(
-            "/land/subparks/new/", {"name": "五华测试园", "park": "mohan", "planned_investment_wan": "29200"}
-        )
+        form = {"name": "五华测试园", "park": "mohan", "planned_investment_wan": "29200"}
+        response = client.post("/land/subparks/new/", form)
+        assert response.status_code == 200 and "请填写园中园的设立日期" in response.content.decode()
+        assert not SubPark.objects.filter(name="五华测试园").exists()
+        client.post("/land/subparks/new/", {**form, "established_on": "2024-07-01"})
         sp = SubPark.objects.get(name="五华测试园")
+        assert sp.established_on == dt.date(2024, 7, 1)
         client.post(
             f"/land/subparks/{sp.pk}/buildings/",
             {"kind": "factory", "name": "1号厂房", "floor_area_m2": "51800"},
@@ -83,5 +86,7 @@ class TestLandPages:
         )
         body = client.get(f"/land/subparks/{sp.pk}/").content.decode()
         assert "2.92亿元" in body and "5.18万平方米" in body and "已逾期" in body
+        assert "设立日期" in body and "2024-07-01" in body
+        assert "2024-07-01" in client.get("/land/subparks/").content.decode()
         assert signed_in(panlong).get(f"/land/subparks/{sp.pk}/").status_code == 404
         assert signed_in(panlong).post(f"/land/subparks/{sp.pk}/buildings/", {}).status_code == 404

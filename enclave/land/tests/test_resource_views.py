@@ -30,7 +30,7 @@ def _today():
 @pytest.fixture
 def wuhua_subpark(wuhua):
     return services.subpark_create(
-        actor=wuhua, data={"name": "五华测试园", "park": Park.objects.get(code="mohan")}
+        actor=wuhua, data={"name": "五华测试园", "park": Park.objects.get(code="mohan"), "established_on": dt.date(2024, 7, 1)}
     )
 
 

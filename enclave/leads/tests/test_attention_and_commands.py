@@ -37,7 +37,7 @@ def overdue(wuhua, panlong):
     make_lead(wuhua, enterprise_name="五华未到期线索", next_step_on=dt.date(2025, 8, 1))
     make_lead(panlong, enterprise_name="盘龙逾期线索", next_step_on=dt.date(2025, 6, 1))
     subpark = land_services.subpark_create(
-        actor=wuhua, data={"name": "五华测试园", "park": Park.objects.get(code="mohan")}
+        actor=wuhua, data={"name": "五华测试园", "park": Park.objects.get(code="mohan"), "established_on": dt.date(2024, 7, 1)}
     )
     land_services.milestone_add(
         actor=wuhua, subpark=subpark, name="具备使用条件", due_on=dt.date(2025, 6, 30)
