@@ -112,6 +112,15 @@ class RoleGrantForm(forms.Form):
         return data
 
 
+class OtpResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重置原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写重置原因。")},
+    )
+
+
 class OTPTokenForm(forms.Form):
     otp_token = forms.CharField(label=_("动态口令"), max_length=8, min_length=6)
 

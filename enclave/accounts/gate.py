@@ -1,7 +1,7 @@
 """Which role may reach which route at all (三权分立), as one table; the middleware applies it to every request.
 
 The three administrators each reach only their own console: the system administrator manages accounts, the
-security administrator grants roles, unlocks and ends sessions, the audit administrator reads the audit
+security administrator grants roles, unlocks, ends sessions and resets a lost second factor, the audit administrator reads the audit
 trail. None of them reaches a business page, the JSON API or the reference-data admin. Business roles reach
 everything except the consoles (what they then see is decided by scope.py and the `*_visible_to` queries).
 An account without a role reaches only its own sign-in pages.
@@ -44,6 +44,7 @@ CONSOLES: dict[str, frozenset[str]] = {
             "accounts:role_revoke",
             "accounts:user_unlock",
             "accounts:sessions_end",
+            "accounts:otp_reset",
             "accounts:policy",
         }
     ),

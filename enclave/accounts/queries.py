@@ -74,3 +74,17 @@ def session_counts(user_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("session_key"))
     )
     return {row["user_id"]: row["n"] for row in rows}
+
+
+def otp_enrolled(user_ids: list[int]) -> set[int]:
+    """Which of these accounts have a second-factor device (django-otp's TOTP plugin, the one installed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return set(TOTPDevice.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
+
+def otp_devices(user: Any) -> list[Any]:
+    """Every django-otp device of the account (confirmed or not), whatever its plugin."""
+    from django_otp import devices_for_user
+
+    return list(devices_for_user(user, confirmed=None))

@@ -1,4 +1,5 @@
-"""Every write on accounts: sign-in and sign-out, passwords, roles, locks, sessions; each with one audit row.
+"""Every write on accounts: sign-in and sign-out, passwords, roles, locks, sessions, second-factor resets; each
+with one audit row.
 
 No audit row ever holds a password, a TOTP secret or a session key: the rows name the account and the
 action, nothing else.
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from enclave.accounts import policy
 from enclave.accounts.models import ADMIN_ROLES, NO_ROLE, PasswordHistory, Role, Session, User
+from enclave.accounts.queries import otp_devices
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 
@@ -124,6 +126,32 @@ def sessions_end(*, actor: User, user: User) -> int:
     count = _sessions_delete(user)
     event_record(actor=actor, verb=Verb.SESSION_END, target=user, after={"sessions": count})
     return count
+
+
+@transaction.atomic
+def otp_reset(*, actor: User, user: User, reason: str) -> int:
+    """重置动态口令 (a lost authenticator): the security administrator deletes the account's second-factor
+    devices and ends its sessions; at next sign-in the account enrols a new authenticator, since TOTP is
+    required of it (the administrators; everyone under ENCLAVE_OTP_ALL_USERS). Never one's own device."""
+    if actor.pk == user.pk:
+        raise PermissionDenied(_("不能重置自己的动态口令。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写重置原因。")})
+    devices = otp_devices(user)
+    if not devices:
+        raise ValidationError(_("该账号没有绑定动态口令验证器，无需重置。"))
+    for device in devices:
+        device.delete()
+    sessions = _sessions_delete(user)
+    event_record(
+        actor=actor,
+        verb=Verb.OTP_RESET,
+        target=user,
+        after={"devices": len(devices), "sessions": sessions},
+        reason=reason,
+    )
+    return len(devices)
 
 
 @transaction.atomic

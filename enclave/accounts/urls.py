@@ -26,6 +26,7 @@ urlpatterns = [
     path("security/users/<int:pk>/role/", views.role_grant, name="role_grant"),
     path("security/users/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("security/users/<int:pk>/sessions/end/", views.sessions_end, name="sessions_end"),
+    path("security/users/<int:pk>/otp/reset/", views.otp_reset, name="otp_reset"),
     path("security/unlock/", views.user_unlock, name="user_unlock"),
     path("security/policy/", views.policy_view, name="policy"),
 ]

@@ -16,7 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enclave.accounts import excel, policy, queries, services
 from enclave.accounts.forms import (
+    OtpResetForm,
     OTPTokenForm,
     PasswordResetForm,
     RoleGrantForm,
@@ -239,12 +240,14 @@ def otp_qr(request: HttpRequest) -> HttpResponse:
 def _user_rows(users: list[Any]) -> list[dict[str, Any]]:
     locked = queries.locked_usernames([u.username for u in users])
     sessions = queries.session_counts([u.pk for u in users])
+    second_factor = queries.otp_enrolled([u.pk for u in users])
     return [
         {
             "user": u,
             "phone": mask_phone(u.phone) if u.phone else "",
             "locked": u.username in locked,
             "sessions": sessions.get(u.pk, 0),
+            "otp": u.pk in second_factor,
         }
         for u in users
     ]
@@ -480,6 +483,34 @@ def sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
     count = services.sessions_end(actor=request.user, user=user)
     messages.success(request, _("已结束该账号的 %(n)d 个会话。") % {"n": count})
     return redirect("accounts:security")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset a lost authenticator: the page asks for the reason; the POST deletes the devices (services)."""
+    user = queries.user_for_admin_or_404(request.user, pk)
+    if user.pk == request.user.pk:
+        raise PermissionDenied(_("不能重置自己的动态口令。"))
+    form = OtpResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.otp_reset(actor=request.user, user=user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, texts in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, texts)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("已重置“%(name)s”的动态口令并结束其会话；该账号下次登录时须重新绑定验证器。")
+                % {"name": user.username},
+            )
+            return redirect("accounts:security")
+    devices = len(queries.otp_devices(user))
+    return render(request, "accounts/otp_reset.html", {"form": form, "account": user, "devices": devices})
 
 
 @login_required

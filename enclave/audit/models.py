@@ -39,6 +39,7 @@ class Verb(models.TextChoices):
     SESSION_END = "session_end", _("结束会话")
     OTP_ENROL = "otp_enrol", _("绑定动态口令")
     OTP_VERIFY = "otp_verify", _("动态口令验证")
+    OTP_RESET = "otp_reset", _("重置动态口令")
     PI_VIEW = "pi_view", _("查看完整个人信息")
     AUDIT_VIEW = "audit_view", _("查看审计日志")
 

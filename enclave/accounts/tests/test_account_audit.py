@@ -113,6 +113,11 @@ def test_each_account_action_writes_exactly_one_row_and_no_secret(wuhua, sys_adm
         exactly_one(Verb.LOGIN, mark)
         exactly_one(Verb.OTP_VERIFY, mark)
 
+        mark = last_id()
+        security.post(reverse("accounts:otp_reset", args=[sys_admin.pk]), {"reason": "验证器丢失"})
+        reset = exactly_one(Verb.OTP_RESET, mark)
+        assert reset.object_id == str(sys_admin.pk) and reset.reason == "验证器丢失"
+
     rows = list(Event.objects.values())
     assert rows
     for row in rows:

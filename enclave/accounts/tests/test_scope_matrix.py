@@ -91,6 +91,7 @@ MATRIX: dict[str, Obj | Page] = {
     "accounts:role_grant": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
     "accounts:role_revoke": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
     "accounts:sessions_end": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
+    "accounts:otp_reset": Obj("wuhua_user", "pk", NOT_SEC, (403,)),
     # 审计管理员: the audit trail, read and export only (no route edits or deletes a row).
     "audit:list": Page(allowed=("audit_admin",)),
     "audit:export": Page(allowed=("audit_admin",)),
