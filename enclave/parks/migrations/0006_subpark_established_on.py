@@ -40,7 +40,7 @@ def established_fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("parks", "0003_subpark_plans"),
+        ("parks", "0005_unit_tier_defaults"),
         ("land", "0002_tenant_lead"),
         ("audit", "0001_initial"),
     ]
