@@ -67,6 +67,7 @@ NOT_LISTS = {
     "accounts:user_enable": "an action (POST)",
     "accounts:role_revoke": "an action (POST)",
     "accounts:sessions_end": "an action (POST)",
+    "accounts:otp_reset": "a form (the reason) and its action (POST) on one account",
     "accounts:user_detail": "one account; the accounts list has the export",
     "accounts:user_pi": "one account's personal information, shown on request and audited, never exported",
     "accounts:user_password_reset": "a form",
