@@ -29,7 +29,7 @@ class UnitScoreOut(Schema):
     vetoed: bool
 
 
-class RunOut(Schema):
+class AssessmentRunOut(Schema):
     period: str
     run_id: int
     status: str
@@ -73,13 +73,13 @@ def assessment_run_list(request, filters: Query[RunFilters]):
     return [_brief(r) for r in runs[filters.offset : filters.offset + filters.limit]]
 
 
-@router.get("/assessment/runs/{run_id}", response=responses(RunOut))
+@router.get("/assessment/runs/{run_id}", response=responses(AssessmentRunOut))
 def assessment_run_detail(request, run_id: ObjectId):
     """A run's results: every unit's score, ranks in tier and city-wide, bonus."""
     return queries.run_summary(queries.run_for_user_or_404(request.user, run_id))
 
 
-@router.post("/assessment/runs", response=responses(RunOut))
+@router.post("/assessment/runs", response=responses(AssessmentRunOut))
 def assessment_run_create(request, payload: RunIn):
     """Run the assessment of a quarter (2024Q3) or a year (2024) — city administrator. Same inputs, same run."""
     outcome = services.assessment_run(
@@ -88,7 +88,7 @@ def assessment_run_create(request, payload: RunIn):
     return queries.run_summary(outcome.run)
 
 
-@router.post("/assessment/runs/{run_id}/publish", response=responses(RunOut))
+@router.post("/assessment/runs/{run_id}/publish", response=responses(AssessmentRunOut))
 def assessment_run_publish(request, run_id: ObjectId):
     """Publish (freeze) a run — city administrator."""
     run = services.assessment_publish(

@@ -34,7 +34,7 @@ class AreaOut(Schema):
     note: str
 
 
-class SubParkOut(Schema):
+class ParkSubParkOut(Schema):
     name: str
     unit: UnitRef
     area: str | None
@@ -43,7 +43,7 @@ class SubParkOut(Schema):
 class ParkDetailOut(ParkOut):
     industries: list[IndustryRef]
     areas: list[AreaOut]
-    subparks: list[SubParkOut]
+    subparks: list[ParkSubParkOut]
     note: str
 
 
