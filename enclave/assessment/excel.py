@@ -22,6 +22,7 @@ from enclave.assessment.models import COUNT_SOURCES, AssessmentRun, Source, Unit
 from enclave.excel.export import Column, cell_write
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YI, fen_to_decimal
 from enclave.parks.models import Unit
+from enclave.sharing import basis
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -63,7 +64,8 @@ def _sheet(
     stamp = timezone.localtime()
     note = (
         f"考核期间：{run.period}　状态：{state}　第{run.pk}次运行　输入摘要：{run.input_digest[:16]}　"
-        f"导出时间：{stamp:%Y-%m-%d %H:%M}（北京时间）　金额单位：计划总投资为亿元，其余为万元"
+        f"导出时间：{stamp:%Y-%m-%d %H:%M}（北京时间）　金额单位：计划总投资为亿元，其余为万元　"
+        f"{basis.ASSESSMENT_LABEL}"
     )
     ws.cell(2, 1, note).alignment = Alignment(horizontal="left")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)

@@ -39,6 +39,7 @@ from enclave.excel.services import export_record
 from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.lib.money import FEN_PER_WAN, fen_to_decimal
 from enclave.parks.models import Park, Unit
+from enclave.sharing import basis
 
 
 def _export_audit(request: HttpRequest, what: str, description: str) -> None:
@@ -204,6 +205,7 @@ def unit_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "deductions": queries.deductions_visible_to(request.user).filter(
                 unit=result.unit, period=run.period
             ),
+            "basis_label": basis.ASSESSMENT_LABEL,
         },
     )
 
@@ -225,9 +227,9 @@ def unit_export(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     now = timezone.now()
     wb = Workbook()
     wb.active.title = "完成情况与差距"
-    sheet_fill(wb.active, title=export_title("考核结果", description=description, exported_at=now),
+    sheet_fill(wb.active, title=export_title(f"考核结果（{basis.ASSESSMENT_LABEL}）", description=description, exported_at=now),
                columns=excel.RESULT_COLUMNS, rows=rows)  # fmt: skip
-    sheet_fill(wb.create_sheet("指标明细"), title=export_title("指标明细：项目与月份", description=description,
+    sheet_fill(wb.create_sheet("指标明细"), title=export_title(f"指标明细：项目与月份（{basis.ASSESSMENT_LABEL}）", description=description,
                exported_at=now), columns=excel.CONTRIBUTION_COLUMNS, rows=details)  # fmt: skip
     export_record(actor=request.user, what="assessment.unitresult", filters={"run": str(run.pk), "unit": code},
                   description=description, rows=len(rows) + len(details))  # fmt: skip

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from enclave.dashboards.queries import Chart, Dashboard
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
 from enclave.projects.workflow import Status
-from enclave.sharing import accounting
+from enclave.sharing import accounting, basis
 
 
 def wan(fen: int) -> Decimal:
@@ -44,6 +44,9 @@ class ChartTable:
     stacked: bool = False
     horizontal: bool = False
     amount_unit: str = ""  # "万元" or "元" for the right axis
+    basis: str = ""  # sharing/basis.py: "assessment" or "in_place" when the chart shows accounted indicators
+    subtitle: str = ""  # the basis label, under the title on the page, in the export's title row and the JSON
+    explanations: tuple[str, ...] = ()  # where both bases appear: why their totals differ
 
 
 def _library_url(dashboard: Dashboard, params: dict[str, str]) -> str:
@@ -122,49 +125,62 @@ def _tax_table(dashboard: Dashboard) -> ChartTable:
 
 
 def _indicators_table(dashboard: Dashboard) -> ChartTable:
+    """The accounted indicators: a unit's or park's credits (考核口径), or for the city both ledgers side by side
+    (each place in full, and each project once) with the difference explained."""
     ind = dashboard.indicators
     names = tuple(str(accounting.NAMES[f]) for f in accounting.FIELDS)
     accounting_url = reverse("sharing:accounting") + (
         f"?{urlencode({'period': dashboard.filter.period})}" if dashboard.filter.period else ""
     )
     links = tuple(accounting_url for _f in accounting.FIELDS)
+    note = _("四项指标在协作地和承载地全额双核算；省外产业到位资金和实际利用外资全额计入协作地")
+    title = _("统计指标双核算（考核口径）")
     if ind.own is not None:
         own_name = _("本园区计入（万元）") if dashboard.scope.level == "park" else _("本单位计入（万元）")
         values = tuple(wan(ind.own[f]) for f in accounting.FIELDS)
         return ChartTable(
             key="indicators",
-            title=_("统计指标双核算"),
+            title=title,
             headers=(_("指标"), own_name),
             rows=tuple(zip(names, values, strict=True)),
             links=links,
             categories=names,
             series=(Series(own_name, values, links, 1),),
-            note=_("四项指标在协作地和承载地全额双核算；省外产业到位资金和实际利用外资全额计入协作地"),
+            note=note,
             horizontal=True,
             amount_unit=_("万元"),
+            basis=basis.ASSESSMENT,
+            subtitle=str(basis.ASSESSMENT_LABEL),
         )
     city = tuple(wan(ind.city[f]) for f in accounting.FIELDS)
     places = tuple(wan(ind.places[f]) for f in accounting.FIELDS)
     double = tuple(wan(ind.double_counted(f)) for f in accounting.FIELDS)
     return ChartTable(
         key="indicators",
-        title=_("统计指标双核算"),
+        title=title,
         headers=(
             _("指标"),
-            _("全市（每个项目只计一次，万元）"),
-            _("各地合计（含双核算，万元）"),
+            _("全市（在地口径，每个项目只计一次，万元）"),
+            _("各地合计（考核口径，含双核算，万元）"),
             _("双核算重复计入（万元）"),
         ),  # fmt: skip
         rows=tuple(zip(names, city, places, double, strict=True)),
         links=links,
         categories=names,
         series=(
-            Series(_("全市（每个项目只计一次）"), city, links, 1),
-            Series(_("各地合计（含双核算）"), places, links, 1),
+            Series(_("全市（在地口径）"), city, links, 1),
+            Series(_("各地合计（考核口径）"), places, links, 1),
         ),
-        note=_("四项指标在协作地和承载地全额双核算；省外产业到位资金和实际利用外资全额计入协作地"),
+        note=note,
         horizontal=True,
         amount_unit=_("万元"),
+        basis=basis.ASSESSMENT,
+        subtitle=str(basis.ASSESSMENT_LABEL),
+        explanations=tuple(
+            basis.difference_sentence(name, ind.places[f], ind.city[f])
+            for f, name in zip(accounting.FIELDS, names, strict=True)
+            if ind.double_counted(f)
+        ),
     )
 
 
@@ -196,6 +212,7 @@ def chart_json(table: ChartTable) -> dict[str, object]:
         "stacked": table.stacked,
         "horizontal": table.horizontal,
         "amountUnit": table.amount_unit,
+        **({"basis": table.basis, "subtitle": table.subtitle} if table.basis else {}),
         "series": [
             {"name": s.name, "axis": s.axis, "data": [str(v) if isinstance(v, Decimal) else v for v in s.values],
              "links": list(s.links)}

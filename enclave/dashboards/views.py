@@ -88,10 +88,15 @@ def _sheet_fill(ws: Worksheet, dashboard: queries.Dashboard, table: ChartTable, 
         )
         for index, header in enumerate(table.headers)
     )
-    title = export_title(
-        f"{dashboard.scope.title}看板·{table.title}", description=dashboard.filter.describe(), exported_at=now
-    )
-    sheet_fill(ws, title=title, columns=columns, rows=[list(r) for r in table.rows])
+    what = f"{dashboard.scope.title}看板·{table.title}" + (f"　{table.subtitle}" if table.subtitle else "")
+    title = export_title(what, description=dashboard.filter.describe(), exported_at=now)
+    # An accounted-indicator chart carries its ledger's explanation below the figures.
+    notes = [
+        [text, *([None] * (len(columns) - 1))]
+        for text in (*table.explanations, table.note)
+        if text and table.basis
+    ]
+    sheet_fill(ws, title=title, columns=columns, rows=[*(list(r) for r in table.rows), *notes])
 
 
 @login_required

@@ -5,7 +5,7 @@ Money is integer fen; reads go through sharing.queries (scoped), writes through 
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,12 +17,18 @@ from pydantic import Field
 from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, Text, responses
 from enclave.lib import periods
 from enclave.projects.queries import projects_visible_to
-from enclave.sharing import queries, services
+from enclave.sharing import basis, queries, services
 from enclave.sharing.models import INDICATORS, MonthlyReport
 
 router = Router(tags=["结算与核算"])
 INDICATOR_FIELDS = [f for f, _n, _b in INDICATORS]
 PeriodText = Text(10, 4)
+# Which ledger indicator figures are from (sharing/basis.py); documented in the schema, never a renamed field.
+Basis = Literal["assessment", "in_place"]
+
+
+def basis_field(default: str) -> Any:
+    return Field(default, description=basis.API_DESCRIPTION)
 
 
 class ReportIn(InputSchema):
@@ -63,6 +69,7 @@ class ReportOut(Schema):
     foreign_capital_fen: int
     tax_status: str
     indicator_status: str
+    basis: Basis = basis_field(basis.IN_PLACE)  # one project-month's own figures: counted once, where it is
 
 
 class ReportPage(Schema):

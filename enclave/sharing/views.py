@@ -25,7 +25,7 @@ from enclave.jobs.services import job_start
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
 from enclave.projects.queries import project_for_user_or_404
-from enclave.sharing import accounting, queries, services
+from enclave.sharing import accounting, basis, queries, services
 from enclave.sharing import excel as sharing_excel
 from enclave.sharing.forms import AdjustmentForm, RateForm, ReportForm
 from enclave.sharing.models import (
@@ -261,12 +261,20 @@ def _drilldown_xlsx(party, project, period, rows, adjustments) -> HttpResponse:
 @login_required
 @chinese_documents(when=xlsx_requested)
 def accounting_table(request: HttpRequest) -> HttpResponse:
-    """Double-accounting table (双核算): places count in full, the city counts each project once."""
+    """Double-accounting table (双核算): places count in full, the city counts each project once.
+
+    The places' figures are the assessment ledger (考核口径); the city total is the count-once (在地) total,
+    and the gap between the two is explained per indicator (sharing/basis.py)."""
     period = _period(request)
     table, parties = queries.accounting_table(period, request.user)
     is_city = scope_of(request.user).is_city
     rows = [(p, table.by_place.get((p.kind, p.code), dict.fromkeys(accounting.FIELDS, 0))) for p in parties]
     fields = [(f, accounting.NAMES[f], f in accounting.BOTH) for f in accounting.FIELDS]
+    differences = (
+        [basis.difference_sentence(str(n), table.places_sum[f], table.city[f]) for f, n, _b in fields
+         if table.double_counted(f)]
+        if is_city else []
+    )  # fmt: skip
     if request.GET.get("format") == "xlsx":
         _export_audit(request, "sharing.accounting", period)
         columns = (Column("单位/园区", 24), Column("类别", 10)) + tuple(
@@ -277,8 +285,24 @@ def accounting_table(request: HttpRequest) -> HttpResponse:
             for p, v in rows
         ]
         if is_city:
-            data.append(["全市合计（每个项目只计一次）", "", *(_wan(table.city[f]) for f, _n, _b in fields)])
-        return _xlsx(f"{period.label} 统计指标双核算表", columns, data, f"双核算表-{period.label}", "双核算")
+            data.append(
+                [
+                    f"各地合计（{basis.ASSESSMENT_SHORT}）",
+                    "",
+                    *(_wan(table.places_sum[f]) for f, _n, _b in fields),
+                ]
+            )
+            data.append([f"全市合计（{basis.IN_PLACE_SHORT}，每个项目只计一次）", "",
+                         *(_wan(table.city[f]) for f, _n, _b in fields)])  # fmt: skip
+        notes = [str(basis.ASSESSMENT_LABEL), *differences]
+        data.extend([note, *([None] * (len(columns) - 1))] for note in notes)
+        return _xlsx(
+            f"{period.label} 统计指标双核算表（{basis.ASSESSMENT_SHORT}）",
+            columns,
+            data,
+            f"双核算表-{period.label}",
+            "双核算",
+        )
     return render(
         request,
         "sharing/accounting.html",
@@ -289,6 +313,8 @@ def accounting_table(request: HttpRequest) -> HttpResponse:
             "city": table.city if is_city else None,
             "double": {f: table.double_counted(f) for f in accounting.FIELDS} if is_city else None,
             "places_sum": table.places_sum if is_city else None,
+            "basis_label": basis.ASSESSMENT_LABEL,
+            "differences": differences,
         },
     )
 

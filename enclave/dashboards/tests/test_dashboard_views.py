@@ -137,6 +137,32 @@ class TestIndicators:
             own.own["fixed_asset_investment_fen"] == 700_000_00 and own.own["out_of_province_funds_fen"] == 0
         )
 
+    def test_the_indicators_say_their_ledger_and_explain_the_gap_between_the_two_totals(
+        self, landings, city_admin, mohan_user, lingang_user
+    ):
+        """70万元 of investment in a one-unit project (counted twice) and in a two-unit one (three times):
+        the city counts 140.00万元, the places 350.00万元, the gap 210.00万元."""
+        projects = {p.name: p for p in Project.objects.filter(status="recognised")}
+        for name, park_user in (("五华纺织项目", mohan_user), ("五华老挝电子项目", lingang_user)):
+            sharing_services.report_create(
+                actor=park_user, project=projects[name], month=dt.date(2025, 3, 1), taxes={},
+                values={"fixed_asset_investment_fen": 700_000_00},
+            )  # fmt: skip
+        label = "考核口径：协作地与承载地全额双核算，仅用于考核，不作为统计数据发布"
+        gap = ("固定资产投资：各地合计（考核口径）350.00万元，全市合计（在地口径）140.00万元；"
+               "差额210.00万元为协作地与承载地双核算重复计入的部分。")  # fmt: skip
+        client = client_for(city_admin)
+        page = client.get("/dashboards/?period=2025Q1").content.decode()
+        assert "统计指标双核算（考核口径）" in page and label in page and gap in page
+        chart = charts(client.get("/dashboards/data.json?period=2025Q1"))["indicators"]
+        assert chart["basis"] == "assessment" and chart["subtitle"] == label
+        ws = openpyxl.load_workbook(
+            io.BytesIO(client.get("/dashboards/export.xlsx?chart=indicators&period=2025Q1").content)
+        ).active
+        assert label in ws["A1"].value
+        assert gap in [row[0] for row in ws.iter_rows(values_only=True)]
+        assert "basis" not in charts(client.get("/dashboards/data.json?period=2025Q1"))["park"]
+
     def test_shared_tax_comes_from_the_ledger_and_a_unit_sees_only_its_share(
         self, landings, city_admin, mohan_user, panlong
     ):

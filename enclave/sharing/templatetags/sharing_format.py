@@ -18,3 +18,11 @@ def yuan_number(fen: int | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def basis_label(which: str) -> str:
+    """The ledger label of sharing/basis.py (“assessment” or “in_place”), in the reader's language."""
+    from enclave.sharing import basis
+
+    return basis.label(which)

@@ -102,12 +102,31 @@ class TestOverviewAndStatements:
 class TestAccounting:
     def test_the_city_sees_places_double_counted_and_the_city_total_once(self, settled, city_admin):
         page = client_for(city_admin).get("/sharing/accounting/?period=2024").content.decode()
-        assert "全市合计（每个项目只计一次）" in page
+        assert "全市合计（在地口径，每个项目只计一次）" in page
         assert page.count("12.35") >= 3  # Wuhua, Mohan, city total
+
+    def test_the_table_and_its_export_say_they_are_the_assessment_ledger_and_explain_the_gap(
+        self, settled, city_admin
+    ):
+        """123,456元 of investment counts for Wuhua and Mohan (24.69万元 together) and once for the city."""
+        label = "考核口径：协作地与承载地全额双核算，仅用于考核，不作为统计数据发布"
+        gap = ("固定资产投资：各地合计（考核口径）24.69万元，全市合计（在地口径）12.35万元；"
+               "差额12.35万元为协作地与承载地双核算重复计入的部分。")  # fmt: skip
+        client = client_for(city_admin)
+        page = client.get("/sharing/accounting/?period=2024").content.decode()
+        assert label in page and gap in page
+        wb = openpyxl.load_workbook(
+            io.BytesIO(client.get("/sharing/accounting/?period=2024&format=xlsx").content)
+        )
+        cells = [c for row in wb.active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+        assert "考核口径" in cells[0] and label in cells and gap in cells
+        assert "全市合计（在地口径，每个项目只计一次）" in cells
 
     def test_a_unit_sees_only_its_own_row(self, settled, panlong):
         page = client_for(panlong).get("/sharing/accounting/?period=2024").content.decode()
-        assert "盘龙区" in page and "五华区" not in page and "全市合计（每个项目只计一次）" not in page
+        assert (
+            "盘龙区" in page and "五华区" not in page and "全市合计（在地口径，每个项目只计一次）" not in page
+        )
 
 
 class TestReports:
