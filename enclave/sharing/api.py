@@ -14,11 +14,12 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
 
+from enclave.accounts.scope import scope_of
 from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, Text, responses
 from enclave.lib import periods
 from enclave.projects.queries import projects_visible_to
 from enclave.sharing import basis, queries, services
-from enclave.sharing.models import INDICATORS, MonthlyReport
+from enclave.sharing.models import INDICATORS, MonthlyReport, SettlementRun
 
 router = Router(tags=["结算与核算"])
 INDICATOR_FIELDS = [f for f, _n, _b in INDICATORS]
@@ -268,3 +269,132 @@ def statement(request, party_code: Code, period: PeriodText):
         "share_fen": st.share_fen,
         "lines": [asdict(line) for line in st.lines],
     }
+
+
+# ---------------------------------------------------------------- the double-accounting table and a run's lines
+
+
+class IndicatorFigures(Schema):
+    """The six accounted indicators in fen, with the ledger they are from."""
+
+    basis: Basis = basis_field(basis.ASSESSMENT)
+    fixed_asset_investment_fen: int
+    industrial_output_fen: int
+    trade_sales_fen: int
+    services_revenue_fen: int
+    out_of_province_funds_fen: int
+    foreign_capital_fen: int
+
+
+class AccountingRowOut(IndicatorFigures):
+    kind: Literal["unit", "park"] = Field(description="unit = 协作地（单位），park = 承载地（园区）")
+    code: str
+    name: str
+
+
+class AccountingDifferenceOut(Schema):
+    indicator: str = Field(description="指标字段名，如 fixed_asset_investment_fen")
+    places_fen: int = Field(description="各地合计（考核口径）")
+    city_fen: int = Field(description="全市合计（在地口径）")
+    difference_fen: int = Field(description="双核算重复计入的部分 = places_fen − city_fen")
+
+
+class AccountingOut(Schema):
+    period: str
+    note: str = Field(description="口径说明（与页面相同）")
+    rows: list[AccountingRowOut]
+    places_sum: IndicatorFigures | None = Field(description="各地合计（考核口径）；仅市级用户")
+    city: IndicatorFigures | None = Field(description="全市合计，每个项目只计一次（在地口径）；仅市级用户")
+    differences: list[AccountingDifferenceOut]
+
+
+class AccountingFilters(Schema):
+    period: PeriodText | None = Field(
+        None, description="季度（2024Q3）或年度（2024）；缺省为最近报表所在季度"
+    )
+
+
+def _figures(values: dict[str, int], which: str) -> dict[str, Any]:
+    return {"basis": which, **{f: values.get(f, 0) for f in INDICATOR_FIELDS}}
+
+
+@router.get("/accounting", response=responses(AccountingOut))
+def accounting_table(request, filters: Query[AccountingFilters]):
+    """The double-accounting table of /sharing/accounting/: per unit and park the indicators credited to it
+    (考核口径), and for the city also the places' sum and the count-once city total (在地口径) with their
+    difference. Same scope as the page: a unit or park sees its own row only."""
+    span = _period(filters.period) if filters.period else queries.latest_period()
+    table, parties = queries.accounting_table(span, request.user)
+    is_city = scope_of(request.user).is_city
+    empty = dict.fromkeys(INDICATOR_FIELDS, 0)
+    rows = [
+        {"kind": p.kind, "code": p.code, "name": p.name,
+         **_figures(table.by_place.get((p.kind, p.code), empty), basis.ASSESSMENT)}
+        for p in parties
+    ]  # fmt: skip
+    return {
+        "period": span.label,
+        "note": str(basis.ASSESSMENT_LABEL),
+        "rows": rows,
+        "places_sum": _figures(table.places_sum, basis.ASSESSMENT) if is_city else None,
+        "city": _figures(table.city, basis.IN_PLACE) if is_city else None,
+        "differences": [
+            {"indicator": f, "places_fen": table.places_sum[f], "city_fen": table.city[f],
+             "difference_fen": table.double_counted(f)}
+            for f in INDICATOR_FIELDS
+        ] if is_city else [],
+    }  # fmt: skip
+
+
+class LineShareOut(Schema):
+    party_code: str
+    party_kind: Literal["unit", "park"]
+    party_name: str
+    amount_fen: int
+
+
+class SettlementLineOut(Schema):
+    project_code: str
+    project_name: str
+    month: dt.date
+    county_parts: dict[str, int] = Field(description="税种代码 → 该税种的县级部分（分）")
+    rebates_fen: int
+    adjustments_fen: int
+    retained_fen: int
+    shares: list[LineShareOut]
+
+
+class SettlementLinesOut(Schema):
+    run_id: int
+    period: str
+    count: int
+    items: list[SettlementLineOut]
+
+
+class SettlementLineFilters(Schema):
+    limit: int = Field(50, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+@router.get("/settlements/{run_id}/lines", response=responses(SettlementLinesOut))
+def settlement_lines(request, run_id: ObjectId, filters: Query[SettlementLineFilters]):
+    """A run's project-month lines: each tax type's county part, rebates, adjustments, the retained amount
+    and every party's share. Scoped like the statements: a unit or park sees the lines of the projects it
+    is a party to; the city all. Paged (limit, offset)."""
+    run = get_object_or_404(SettlementRun, pk=run_id)
+    lines = queries.run_lines_visible_to(request.user, run)
+    parties = {p.code: p for p in queries.all_parties()}
+    items = []
+    for line in lines[filters.offset : filters.offset + filters.limit]:
+        shares = [
+            {"party_code": s.party_code, "party_kind": "unit" if s.unit_id else "park",
+             "party_name": parties[s.party_code].name if s.party_code in parties else s.party_code,
+             "amount_fen": s.amount_fen}
+            for s in line.shares.all()
+        ]  # fmt: skip
+        items.append(
+            {"project_code": line.project.code, "project_name": line.project.name, "month": line.month,
+             "county_parts": line.county_parts, "rebates_fen": line.rebates_fen,
+             "adjustments_fen": line.adjustments_fen, "retained_fen": line.retained_fen, "shares": shares}
+        )  # fmt: skip
+    return {"run_id": run.pk, "period": run.period, "count": lines.count(), "items": items}

@@ -17,7 +17,14 @@ from enclave.parks.models import Park, Unit
 from enclave.projects.models import AgreementParty
 from enclave.sharing import accounting
 from enclave.sharing.fetch import months_between
-from enclave.sharing.models import Adjustment, ClosedMonth, MonthlyReport, SettlementLine, SettlementShare
+from enclave.sharing.models import (
+    Adjustment,
+    ClosedMonth,
+    MonthlyReport,
+    SettlementLine,
+    SettlementRun,
+    SettlementShare,
+)
 
 
 @dataclass(frozen=True)
@@ -239,3 +246,13 @@ def accounting_table(period: periods.Period, user: object) -> tuple[accounting.T
     """The double-accounting table of the period and the places the user may see rows of."""
     months = months_between(period.start, period.end)
     return accounting.table(project_indicators(months)), parties_visible_to(user)
+
+
+def run_lines_visible_to(user: object, run: SettlementRun):
+    """A run's project-month lines the user may read, like the statements: the city all, a unit or park
+    the lines it has a share in (the projects it is a party to)."""
+    lines = SettlementLine.objects.filter(run=run)
+    if not scope_of(user).is_city:
+        codes = [p.code for p in parties_visible_to(user)]
+        lines = lines.filter(pk__in=SettlementShare.objects.filter(party_code__in=codes).values("line_id"))
+    return lines.select_related("project").prefetch_related("shares").order_by("month", "project__code", "pk")

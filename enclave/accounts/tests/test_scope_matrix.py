@@ -211,6 +211,9 @@ MATRIX: dict[str, Obj | Page] = {
     "api:settlement_run": Page(allowed=("city_admin",), post_only=True),
     "api:settlement_close": Page(allowed=("city_admin",), post_only=True),
     "api:statement": Obj("wuhua_party", "party_code", (*OTHERS, "mohan_user"), (403,)),
+    "api:accounting_table": Page(),  # the page's scope: a unit or park its own row, the city every row and total
+    # Every business role reaches a run; a unit or park reads only the lines it has a share in (test_api_settlement_lines).
+    "api:settlement_lines": Obj("settlement_run", "run_id", ()),
     # Leads, visits, land and sub-parks: a unit's own (the park of their target sees them, the city all).
     "api:lead_list": Page(),
     "api:lead_create": Page(),
@@ -324,7 +327,7 @@ def world(
     report = sharing_services.report_create(
         actor=mohan_user, project=recognised, month=dt.date(2024, 8, 1), taxes={"vat": 987_654_32}, values={}
     )
-    sharing_services.settlement_run(actor=city_admin, period="2024Q3")
+    settlement_run = sharing_services.settlement_run(actor=city_admin, period="2024Q3").run
     sharing_services.settlement_close(actor=city_admin, period="2024Q2")
     published_run = assessment_services.assessment_run(actor=city_admin, period="2024Q2").run
     assessment_services.assessment_publish(actor=city_admin, run=published_run)
@@ -377,6 +380,7 @@ def world(
         "published_run": published_run.pk, "draft_run": draft_run.pk,
         "proposal": proposal.pk, "lead": lead.pk, "visit": visit.pk,
         "parcel": parcel.pk, "subpark": subpark.pk, "resource": resource.pk,
+        "settlement_run": settlement_run.pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,
