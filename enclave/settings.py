@@ -7,6 +7,7 @@ PostgreSQL URL and ENCLAVE_SECRET_KEY. Every variable is listed in the README's 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -286,8 +287,35 @@ SECURE_SSL_REDIRECT = env_bool("ENCLAVE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("ENCLAVE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-# Header of the trusted reverse proxy that carries the client address (e.g. HTTP_X_FORWARDED_FOR); empty: none.
-ENCLAVE_TRUSTED_PROXY_HEADER = env_str("ENCLAVE_TRUSTED_PROXY_HEADER", "")
+
+
+def _meta_name(header: str) -> str:
+    """A header as request.META names it: X-Forwarded-Proto and HTTP_X_FORWARDED_PROTO both work."""
+    name = header.strip().upper().replace("-", "_")
+    return name if not name or name.startswith("HTTP_") else f"HTTP_{name}"
+
+
+# Behind a TLS-terminating reverse proxy: the header it sets to the original scheme (e.g.
+# HTTP_X_FORWARDED_PROTO, value "https"); without it SECURE_SSL_REDIRECT redirects forever. The proxy must
+# overwrite the header, never pass on a client's. Empty (default): no proxy header is believed.
+SECURE_PROXY_SSL_HEADER = (
+    (_meta_name(env_str("ENCLAVE_PROXY_SSL_HEADER", "")), "https")
+    if env_str("ENCLAVE_PROXY_SSL_HEADER", "").strip()
+    else None
+)
+# The client address (audit trail, administrators' networks, lockout: audit/middleware.py client_ip): the
+# header of the reverse proxy that appends the addresses it saw (e.g. HTTP_X_FORWARDED_FOR), and the
+# proxies trusted to write it (CIDRs). The address is the right-most one of the header that is not a
+# trusted proxy. No trusted proxy (the default): the header is ignored and REMOTE_ADDR is the address.
+ENCLAVE_TRUSTED_PROXY_HEADER = _meta_name(env_str("ENCLAVE_TRUSTED_PROXY_HEADER", ""))
+ENCLAVE_TRUSTED_PROXIES = env_list("ENCLAVE_TRUSTED_PROXIES", "")
+for _cidr in ENCLAVE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _exc:
+        raise RuntimeError(
+            f"ENCLAVE_TRUSTED_PROXIES: {_cidr!r} is not an address or network (CIDR)"
+        ) from _exc
 # Audit rows stay online at least this many days (never under 180: purge_audit refuses younger rows).
 ENCLAVE_AUDIT_RETENTION_DAYS = max(180, env_int("ENCLAVE_AUDIT_RETENTION_DAYS", 180))
 

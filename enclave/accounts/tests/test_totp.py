@@ -125,10 +125,13 @@ class TestAdminTerminals:
     def test_the_client_address_comes_from_the_trusted_proxy_header(self, sys_admin, settings):
         settings.ENCLAVE_ADMIN_ALLOWED_NETWORKS = ["10.20.0.0/16"]
         settings.ENCLAVE_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+        settings.ENCLAVE_TRUSTED_PROXIES = ["127.0.0.1/32"]  # the test client's REMOTE_ADDR is the proxy
         client = client_for(sys_admin)
         url = reverse("accounts:user_list")
         assert client.get(url, HTTP_X_FORWARDED_FOR="10.20.3.4").status_code == 200
         assert client.get(url, HTTP_X_FORWARDED_FOR="192.0.2.7").status_code == 403
+        # a client-written entry left of the one the proxy appended proves nothing
+        assert client.get(url, HTTP_X_FORWARDED_FOR="10.20.3.4, 192.0.2.7").status_code == 403
 
     def test_business_users_are_not_bound_to_the_admin_networks(self, wuhua, settings):
         settings.ENCLAVE_ADMIN_ALLOWED_NETWORKS = ["10.20.0.0/16"]

@@ -29,6 +29,7 @@ SECRETS = ("password", "pbkdf2", "md5$", "otp_secret", "session_key", "sessionid
 @pytest.fixture(autouse=True)
 def _behind_the_proxy(settings, tmp_path):
     settings.ENCLAVE_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.ENCLAVE_TRUSTED_PROXIES = ["10.0.0.0/24"]
     settings.MEDIA_ROOT = tmp_path
 
 
