@@ -30,6 +30,37 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_heads_of_this_test(settings, tmp_path_factory):
+    """verify_audit_chain checks every chain head file in ENCLAVE_AUDIT_HEAD_DIR: each test starts with an
+    empty folder of its own, never the checkout's var/audit-heads."""
+    settings.ENCLAVE_AUDIT_HEAD_DIR = tmp_path_factory.mktemp("audit-heads")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_flush_lifts_the_audit_truncate_trigger():
+    """Transactional tests end with Django's flush: one TRUNCATE of every table, which audit 0008 refuses
+    on PostgreSQL. The test database's flush (only it) lifts the trigger inside its own transaction."""
+    from unittest import mock
+
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if statements and "audit_event" in tables:
+            trigger = "TRIGGER audit_event_no_truncate"
+            return [f"ALTER TABLE audit_event DISABLE {trigger}", *statements,
+                    f"ALTER TABLE audit_event ENABLE {trigger}"]  # fmt: skip
+        return statements
+
+    with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
+        yield
+
+
 def persona(username: str, role: str, *, unit: str | None = None, park: str | None = None) -> User:
     user = User.objects.create_user(
         username=username,

@@ -316,6 +316,9 @@ for _cidr in ENCLAVE_TRUSTED_PROXIES:
         raise RuntimeError(
             f"ENCLAVE_TRUSTED_PROXIES: {_cidr!r} is not an address or network (CIDR)"
         ) from _exc
+# Where audit_chain_head writes the daily chain head files, and verify_audit_chain reads every one of them
+# (the audit administrator keeps a copy of each off the machine).
+ENCLAVE_AUDIT_HEAD_DIR = Path(env_str("ENCLAVE_AUDIT_HEAD_DIR", str(BASE_DIR / "var" / "audit-heads")))
 # Audit rows stay online at least this many days (never under 180: purge_audit refuses younger rows).
 ENCLAVE_AUDIT_RETENTION_DAYS = max(180, env_int("ENCLAVE_AUDIT_RETENTION_DAYS", 180))
 

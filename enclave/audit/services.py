@@ -154,6 +154,39 @@ def audit_purge(*, actor: Any, before: dt.date) -> int:
     return count
 
 
+def purged_through() -> int:
+    """The highest audit row id a recorded purge removed (0: none): rows up to it may be gone."""
+    ids = [
+        a
+        for a in Event.objects.filter(verb=Verb.PURGE).values_list("after__anchor_id", flat=True)
+        if isinstance(a, int)
+    ]
+    return max(ids, default=0)
+
+
+def head_problem(path: Any, purged: int | None = None) -> str | None:
+    """Check one chain head file written by `audit_chain_head` against the trail: its head row must
+    still be there with the same MAC (or have gone in a recorded purge). None when it holds, else why."""
+    import json
+
+    try:
+        kept = json.loads(path.read_text())
+        if kept["head_id"] is None:
+            return None  # exported from an empty trail: nothing to hold against it
+        head_id, head_mac, day, rows = int(kept["head_id"]), str(kept["head_mac"]), kept["date"], kept["rows"]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        return f"链头文件 {path.name} 无法读取（{type(exc).__name__}）：不能与它核对"
+    stored = Event.objects.filter(pk=head_id).values_list("mac", flat=True).first()
+    if stored == head_mac:
+        return None
+    if stored is None and head_id <= (purged_through() if purged is None else purged):
+        return None  # removed by a recorded, audited purge of old rows
+    return (
+        f"审计链与链头文件 {path.name} 不符：{day} 的链头 id={head_id}（当时共 {rows} 条记录）"
+        "已不在日志中或已改变：审计日志被截短或清空"
+    )
+
+
 def chain_verify() -> chain.Report:
     """Check the whole trail. A purge's recorded anchor is where a trail may legitimately begin."""
     anchors = {

@@ -1,9 +1,10 @@
 """Backup and restore of the whole database, with a manifest that proves a restore complete.
 
 SQLite: the online backup API (a consistent copy while the server runs). PostgreSQL: pg_dump's custom
-format and pg_restore in one transaction. Beside each backup a manifest records the row count of every
-table, money totals per month and the audit chain's head; after a restore the same facts are computed and
-compared, and the audit chain is verified.
+format. Beside each backup a manifest records the row count of every table, money totals per month and the
+audit chain's head. A restore goes into a new database first (a new file; a new PostgreSQL database), where
+the same facts are computed and compared, the audit chain and the closed months' seals verified; only a
+restore that holds is swapped in, and the running database is kept under another name.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sqlite3
 
 # bandit B404/B603 (low severity): pg_dump / pg_restore run with argument lists, never a shell.
 import subprocess  # nosec B404
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 MANIFEST_SUFFIX = ".manifest.json"
+PG_MAINTENANCE_DB = "postgres"  # where CREATE / ALTER / DROP DATABASE run
 
 
 def facts() -> dict[str, Any]:
@@ -117,25 +121,138 @@ def backup_create(out_dir: Path) -> Backup:
     return Backup(path, manifest)
 
 
-def backup_restore(path: Path) -> None:
-    """Replace the whole database with the backup's content (the backup must be of the same vendor)."""
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            source.backup(connection.connection)
-        finally:
-            source.close()
-    elif connection.vendor == "postgresql":
+@dataclass(frozen=True)
+class Restored:
+    """What a restore found in the new database, and where the replaced database was kept."""
+
+    facts: dict[str, Any]
+    problems: list[str]
+    previous: str | None = None  # the running database before the swap (kept, never deleted)
+
+
+@contextmanager
+def _pointed_at(name: str) -> Iterator[None]:
+    """Django's connection on another database of the same server (or another SQLite file) for a while."""
+    original = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
         connection.close()
+        connection.settings_dict["NAME"] = original
+
+
+def _pg_admin(sql: str) -> None:
+    """One statement on the server's maintenance database (CREATE / DROP / ALTER DATABASE)."""
+    import psycopg
+
+    s = connection.settings_dict
+    with psycopg.connect(dbname=PG_MAINTENANCE_DB, host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432,
+                         user=s["USER"] or "postgres", password=s["PASSWORD"] or None, autocommit=True) as conn:  # fmt: skip
+        conn.execute(sql)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _stage(path: Path, stamp: str) -> str:
+    """Restore the backup into a new database beside the running one; its name (PostgreSQL) or file."""
+    live = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        staging = f"{live}.restoring-{stamp}"
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        target = sqlite3.connect(staging)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        return staging
+    if connection.vendor == "postgresql":
+        staging = f"{live[:40]}_restoring_{stamp}"
+        _pg_admin(f"CREATE DATABASE {_quoted(staging)}")
         args, env = _pg_args()
-        subprocess.run(  # nosec B603
-            [_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             "--exit-on-error", "-d", connection.settings_dict["NAME"], str(path)],
-            env=env, check=True, capture_output=True,
-        )  # fmt: skip
+        try:
+            subprocess.run(  # nosec B603
+                [_tool("pg_restore"), *args, "--no-owner", "--single-transaction", "--exit-on-error",
+                 "-d", staging, str(path)],
+                env=env, check=True, capture_output=True,
+            )  # fmt: skip
+        except BaseException:
+            _drop(staging)
+            raise
+        return staging
+    raise RuntimeError(f"不支持的数据库：{connection.vendor}")
+
+
+def _drop(staging: str) -> None:
+    if connection.vendor == "postgresql":
+        _pg_admin(f"DROP DATABASE IF EXISTS {_quoted(staging)} WITH (FORCE)")
     else:
-        raise RuntimeError(f"不支持的数据库：{connection.vendor}")
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{staging}{suffix}").unlink(missing_ok=True)
+
+
+def _swap(staging: str, stamp: str) -> str:
+    """Put the verified database in place of the running one; the running one is kept under a new name."""
+    live = connection.settings_dict["NAME"]
+    connection.close()
+    if connection.vendor == "sqlite":
+        previous = f"{live}.before-restore-{stamp}"
+        if Path(live).exists():
+            os.replace(live, previous)
+        for suffix in ("-journal", "-wal", "-shm"):
+            if Path(f"{live}{suffix}").exists():
+                os.replace(f"{live}{suffix}", f"{previous}{suffix}")
+        os.replace(staging, live)
+        return previous
+    previous = f"{live[:40]}_before_restore_{stamp}"
+    try:
+        _pg_admin(f"ALTER DATABASE {_quoted(live)} RENAME TO {_quoted(previous)}")
+    except Exception as exc:
+        raise RuntimeError(
+            f"正在运行的数据库 {live} 仍有连接，不能替换（请先停止 Web 服务与 db_worker）：当前数据库未改动；"
+            f"已恢复并核对无误的数据库保留为 {staging}（{exc}）"
+        ) from exc
+    _pg_admin(f"ALTER DATABASE {_quoted(staging)} RENAME TO {_quoted(live)}")
+    return previous
+
+
+def restore_problems(manifest: dict[str, Any] | None, restored: dict[str, Any]) -> list[str]:
+    """Everything that keeps a restored database from going live: differences from the manifest (rows,
+    money), a broken audit chain, a closed month whose seal no longer holds (named with its project)."""
+    from enclave.sharing.ledger import ledger_verify
+
+    problems = [] if manifest is None else differences(manifest["facts"], restored)
+    if not restored["audit_chain"]["ok"]:
+        problems.append("审计链校验失败：请运行 verify_audit_chain 查看第一条有问题的记录")
+    ledger = ledger_verify()
+    if not ledger.ok:
+        problems.append(f"已关账月份封存校验失败：{ledger.first_bad:%Y-%m}：{ledger.reason}")
+    return problems
+
+
+def backup_restore(path: Path, manifest: dict[str, Any] | None = None) -> Restored:
+    """Restore into a new database (SQLite: a new file; PostgreSQL: a new database), verify rows, money,
+    the audit chain and the closed months' seals there, and only then swap it in for the running one.
+    With a problem the new database is dropped and the running one is untouched."""
+    if manifest is not None and manifest.get("sm3") and manifest["sm3"] != _sm3_of(path):
+        return Restored({}, ["备份文件的 SM3 与核对清单不符：文件被改动或不完整"])
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    staging = _stage(path, stamp)
+    try:
+        with _pointed_at(staging):
+            restored = facts()
+            problems = restore_problems(manifest, restored)
+    except BaseException:
+        _drop(staging)
+        raise
+    if problems:
+        _drop(staging)
+        return Restored(restored, problems)
+    return Restored(restored, [], _swap(staging, stamp))
 
 
 def manifest_for(path: Path) -> dict[str, Any] | None:

@@ -240,6 +240,12 @@ class ClosedMonth(models.Model):
     # the month's lines and shares plus the previous closed month's value.
     prev_mac = models.CharField(max_length=64, blank=True, editable=False)
     mac = models.CharField(max_length=64, blank=True, editable=False)
+    # Version 2 (issue 14): the seal covers, per project code, the SM3 of the month's report figures, tax
+    # lines, settlement lines and shares (`digests`), and the audit trail's head at closing.
+    seal_version = models.PositiveSmallIntegerField(default=1, editable=False)
+    digests = models.JSONField(null=True, blank=True, editable=False)
+    audit_head_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    audit_head_mac = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["month"]

@@ -63,14 +63,27 @@ class Scratch:
             self._admin(f'CREATE DATABASE "{self.name}"')
 
     def destroy(self) -> None:
+        """Drop the database and what restores left beside it (the databases they replaced)."""
         if connection.vendor == "postgresql":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            for name in [self.name, *self.beside()]:
+                self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{self.file}{suffix}").unlink(missing_ok=True)
+            for path in self.tmp.glob(f"{self.file.name}*"):
+                path.unlink(missing_ok=True)
+
+    def beside(self) -> list[str]:
+        """The other databases (PostgreSQL) or files (SQLite) a restore made next to this one."""
+        if connection.vendor == "postgresql":
+            with psycopg.connect(dbname="postgres", autocommit=True, **self.pg) as conn:
+                rows = conn.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{self.name[:40]}\\_%"]
+                ).fetchall()
+            return sorted(name for (name,) in rows if name != self.name)
+        return sorted(p.name for p in self.tmp.glob(f"{self.file.name}.*"))
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "ENCLAVE_DATABASE_URL": self.url, "DJANGO_SETTINGS_MODULE": "enclave.settings"}
+        env = {**os.environ, "ENCLAVE_DATABASE_URL": self.url, "DJANGO_SETTINGS_MODULE": "enclave.settings",
+               "ENCLAVE_AUDIT_HEAD_DIR": str(self.tmp / "audit-heads")}  # fmt: skip
         return subprocess.run(
             [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
             check=check, timeout=300,

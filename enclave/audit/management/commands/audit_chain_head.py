@@ -1,7 +1,8 @@
 """python manage.py audit_chain_head [--out DIR] [--actor USERNAME]: write today's chain head to a file.
 
-Run daily (cron) and give the file to the audit administrator to keep apart from the database: a later
-`verify_audit_chain --head FILE` proves no row up to that head was removed or changed since."""
+Run daily (cron); the file stays in ENCLAVE_AUDIT_HEAD_DIR, where `verify_audit_chain` checks every head
+against the trail, and the audit administrator keeps a copy off the machine: a later `verify_audit_chain
+--head FILE` proves no row up to that head was removed or changed since, even if the folder went too."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     help = "导出当日审计链头（交审计管理员另行保存）"
 
     def add_arguments(self, parser):
-        parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "var" / "audit-heads")
+        parser.add_argument("--out", type=Path, default=Path(settings.ENCLAVE_AUDIT_HEAD_DIR))
         parser.add_argument("--actor", help="执行导出的用户名（审计管理员）；省略时记为系统任务")
 
     def handle(self, *args, out: Path, actor: str | None = None, **options):
