@@ -39,6 +39,11 @@ class Scope:
     def can_edit_reference(self) -> bool:
         return self.role == Role.CITY_ADMIN
 
+    @property
+    def can_change_rules(self) -> bool:
+        """The effective-dated rules of the money path (retention rates, sharing defaults): the city only."""
+        return self.role == Role.CITY_ADMIN
+
 
 def scope_of(user: object) -> Scope:
     """The scope of an authenticated user; anonymous users get a scope that sees nothing."""

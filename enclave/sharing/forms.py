@@ -128,5 +128,19 @@ class RateForm(forms.Form):
         return int(self.cleaned_data["rate_percent"] * 100)
 
 
+class RateChangeForm(forms.Form):
+    """A running rate changed from a month on (sharing.services.rate_change)."""
+
+    tax_type = forms.ModelChoiceField(label=_("税种"), queryset=TaxType.objects.filter(is_active=True))
+    from_month = MonthField(label=_("自哪个月起"))
+    rate_percent = forms.DecimalField(
+        label=_("新的县级留成比例（%）"), min_value=0, max_value=100, decimal_places=2
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def rate_bp(self) -> int:
+        return int(self.cleaned_data["rate_percent"] * 100)
+
+
 class PeriodForm(forms.Form):
     period = forms.CharField(label=_("期间"), max_length=10, help_text=_("如 2024-07、2024Q3、2024"))

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext
 
 from enclave.accounts.models import Role
@@ -21,6 +21,7 @@ from enclave.sharing.models import (
     Adjustment,
     ClosedMonth,
     MonthlyReport,
+    RetentionRate,
     SettlementLine,
     SettlementRun,
     SettlementShare,
@@ -256,3 +257,12 @@ def run_lines_visible_to(user: object, run: SettlementRun):
         codes = [p.code for p in parties_visible_to(user)]
         lines = lines.filter(pk__in=SettlementShare.objects.filter(party_code__in=codes).values("line_id"))
     return lines.select_related("project").prefetch_related("shares").order_by("month", "project__code", "pk")
+
+
+def rates_listed(*, tax_code: str = "") -> QuerySet[RetentionRate]:
+    """The retention rates' history (reference data every business role reads), newest first per tax type,
+    optionally of one tax type (by code)."""
+    rows = RetentionRate.objects.select_related("tax_type").order_by(
+        "tax_type__sort_order", "tax_type__code", "-effective_from"
+    )
+    return rows.filter(tax_type__code=tax_code) if tax_code else rows

@@ -24,7 +24,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from enclave import effective
 from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import diff, event_record, snapshot
 from enclave.lib import periods
@@ -415,6 +417,19 @@ def adjustment_create(
 
 # ---------------------------------------------------------------- rates
 
+# How a running rate is changed, named wherever a user meets the old dead end.
+RATE_CHANGE_WAYS = "本页的“调整留成比例”、API（POST /api/v1/rates/change）或 Excel 导入“县级留成比例调整”"
+REASON_MAX = 200
+
+
+def _may_change_rules(actor: Any, what: str) -> None:
+    if not scope_of(actor).can_change_rules:
+        raise PermissionDenied(f"您的角色无权{what}")
+
+
+def _percent(bp: int) -> str:
+    return f"{bp / 100:g}%" if bp % 100 else f"{bp // 100}%"
+
 
 @transaction.atomic
 def rate_save(
@@ -427,7 +442,7 @@ def rate_save(
     note: str = "",
 ) -> RetentionRate:
     """Add an effective-dated retained rate; overlapping another row of the same tax type is refused."""
-    _require(actor, {Role.CITY_ADMIN}, "修改县级留成比例")
+    _may_change_rules(actor, "修改县级留成比例")
     errors: dict[str, str] = {}
     if not 0 <= rate_bp <= 10000:
         errors["rate_bp"] = "留成比例应在0到10000基点之间"
@@ -447,7 +462,10 @@ def rate_save(
     if effective_to:
         overlap = overlap.filter(effective_from__lte=effective_to)
     if overlap.exists():
-        errors["effective_from"] = f"与{tax_type.name}已有的留成比例生效期间重叠，请先调整原有规则的失效月份"
+        errors["effective_from"] = (
+            f"与{tax_type.name}已有的留成比例生效期间重叠。要自某月起改变现行比例，请使用{RATE_CHANGE_WAYS}："
+            "原比例在前一个月结束，新比例自该月起生效，一步完成"
+        )
     if errors:
         raise ValidationError(errors)
     rate = RetentionRate.objects.create(
@@ -460,6 +478,66 @@ def rate_save(
     )
     event_record(actor=actor, verb=Verb.CREATE, target=rate, after=snapshot(rate))
     return rate
+
+
+def _closed_reach(first_month: dt.date) -> str | None:
+    """Why a rule change from `first_month` on would reach into a closed month (None when it does not)."""
+    latest = ClosedMonth.objects.filter(month__gte=first_month).order_by("-month").first()
+    if latest is None:
+        return None
+    return (
+        f"该调整涉及已关账月份（{latest.month:%Y-%m}）：已关账月份适用的比例不能变更，"
+        f"生效月份最早为{first_open_month_after(latest.month):%Y-%m}；已关账月份的更正请录入调整记录"
+    )
+
+
+@transaction.atomic
+def rate_change(
+    *, actor: Any, tax_type: TaxType, from_month: dt.date, rate_bp: int, reason: str
+) -> RetentionRate:
+    """Change a tax type's retained rate from a month on (调整县级留成比例), in one step: the row in force
+    that month ends the month before, the new row starts that month and runs to where the old one ran.
+    History is never overwritten, so a month already closed or a row's own first month is refused."""
+    _may_change_rules(actor, "修改县级留成比例")
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not isinstance(rate_bp, int) or isinstance(rate_bp, bool) or not 0 <= rate_bp <= 10000:
+        errors["rate_bp"] = "留成比例应在0%到100%之间（0到10000基点），百分数最多保留两位小数"
+    if not reason:
+        errors["reason"] = "调整留成比例必须填写原因"
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = f"原因不能超过{REASON_MAX}字"
+    if from_month.day != 1:
+        errors["from_month"] = "生效月份应为该月1日"
+    elif reach := _closed_reach(from_month):
+        errors["from_month"] = reach
+    if errors:
+        raise ValidationError(errors)
+    running = effective.row_in_force(RetentionRate.objects.filter(tax_type=tax_type), from_month)
+    if running is None:
+        raise ValidationError(
+            {"from_month": f"{tax_type.name}在{from_month:%Y-%m}没有生效的留成比例，请用“添加留成比例”新增一条"}
+        )
+    if running.rate_bp == rate_bp:
+        raise ValidationError(
+            {"rate_bp": f"{tax_type.name}在{from_month:%Y-%m}适用的比例已是{_percent(rate_bp)}，无需调整"}
+        )
+    if running.effective_from == from_month:
+        raise ValidationError(
+            {
+                "from_month": (
+                    f"{tax_type.name}的现行比例正是自{from_month:%Y-%m}起生效的；历史记录不覆盖，同一月份不能再调整。"
+                    f"请选择{periods.add_months(from_month, 1):%Y-%m}或更晚的生效月份"
+                )
+            }
+        )
+    successor = effective.successor_build(
+        running, start=from_month, changes={"rate_bp": rate_bp, "note": reason, "is_default": False}
+    )
+    return effective.succession_save(
+        actor=actor, running=running, successor=successor,
+        running_ends=periods.add_months(from_month, -1), reason=reason,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- runs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +22,7 @@ from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 from enclave.excel.export import MONEY, Column, xlsx_table
+from enclave.excel.services import export_record
 from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.jobs.services import job_start
 from enclave.lib import periods
@@ -27,15 +30,15 @@ from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
 from enclave.projects.queries import project_for_user_or_404
 from enclave.sharing import accounting, basis, queries, services
 from enclave.sharing import excel as sharing_excel
-from enclave.sharing.forms import AdjustmentForm, RateForm, ReportForm
+from enclave.sharing.forms import AdjustmentForm, RateChangeForm, RateForm, ReportForm
 from enclave.sharing.models import (
     INDICATORS,
     Adjustment,
     ClosedMonth,
     DataStatus,
     MonthlyReport,
-    RetentionRate,
     SettlementRun,
+    TaxType,
 )
 
 
@@ -498,42 +501,63 @@ RATE_COLUMNS = (
 )  # fmt: skip
 
 
+def _rate_post(request: HttpRequest, form: RateForm | RateChangeForm) -> bool:
+    """Add a row (RateForm) or change a running rate from a month on (RateChangeForm); True when saved."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        if isinstance(form, RateChangeForm):
+            row = services.rate_change(actor=request.user, tax_type=data["tax_type"], from_month=data["from_month"],
+                                       rate_bp=form.rate_bp(), reason=data["reason"])  # fmt: skip
+            messages.success(request, _("已调整：%(rate)s 自 %(month)s 起生效，原比例在前一个月结束")
+                             % {"rate": str(row), "month": f"{row.effective_from:%Y-%m}"})  # fmt: skip
+        else:
+            services.rate_save(actor=request.user, tax_type=data["tax_type"], effective_from=data["effective_from"],
+                               effective_to=data["effective_to"], rate_bp=form.rate_bp(), note=data["note"])  # fmt: skip
+            messages.success(request, _("已添加留成比例"))
+    except ValidationError as exc:
+        for key, errors in exc.message_dict.items():
+            field = "rate_percent" if key == "rate_bp" else key
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @chinese_documents(when=xlsx_requested)
 def rates(request: HttpRequest) -> HttpResponse:
-    """Retained rates per tax type (县级留成比例), effective-dated; the city administrator adds rows."""
-    form = RateForm(request.POST or None)
+    """Retained rates per tax type (县级留成比例), effective-dated: the city administrator changes a running
+    rate from a month on (or adds a row for a month no row covers); everyone reads the history."""
+    changing = request.POST.get("action") == "change"
+    form = RateForm(request.POST if request.method == "POST" and not changing else None)
+    change_form = RateChangeForm(request.POST if changing else None, prefix="change")
     if request.method == "POST":
-        if request.user.role != Role.CITY_ADMIN:
+        if not scope_of(request.user).can_change_rules:
             raise PermissionDenied(_("只有市级管理员可以修改县级留成比例"))
-        if form.is_valid():
-            try:
-                services.rate_save(
-                    actor=request.user, tax_type=form.cleaned_data["tax_type"],
-                    effective_from=form.cleaned_data["effective_from"], effective_to=form.cleaned_data["effective_to"],
-                    rate_bp=form.rate_bp(), note=form.cleaned_data["note"],
-                )  # fmt: skip
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                messages.success(request, _("已添加留成比例"))
-                return redirect("sharing:rates")
+        if _rate_post(request, change_form if changing else form):
+            return redirect("sharing:rates")
+    tax = request.GET.get("tax", "").strip()[:20]
+    listed = queries.rates_listed(tax_code=tax)
+    tax_type = TaxType.objects.filter(code=tax).first() if tax else None
+    description = tax_type.name if tax_type else _("全部税种")
     if request.method == "GET" and request.GET.get("format") == "xlsx":
-        listed = RetentionRate.objects.select_related("tax_type")
-        event_record(actor=request.user, verb=Verb.EXPORT, object_type="sharing.retentionrate",
-                     object_repr="县级留成比例", after={"rows": listed.count()})  # fmt: skip
+        export_record(actor=request.user, what="sharing.retentionrate", filters={"tax": tax} if tax else {},
+                      description=description, rows=listed.count())  # fmt: skip
         data = [
             [r.tax_type.name, f"{r.effective_from:%Y-%m}", f"{r.effective_to:%Y-%m}" if r.effective_to else "长期",
              Decimal(r.rate_bp) / 100, "是" if r.is_default else "否", r.note]
             for r in listed
         ]  # fmt: skip
-        return _xlsx("县级留成比例", RATE_COLUMNS, data, "县级留成比例", "留成比例")
+        return xlsx_table(what="县级留成比例", columns=RATE_COLUMNS, rows=data, sheet="留成比例",
+                          stem="县级留成比例", description=description)  # fmt: skip
+    page = Paginator(listed, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    this_month = timezone.localdate().replace(day=1)
+    in_force = {r.pk for r in page if r.effective_from <= this_month and (r.effective_to or this_month) >= this_month}
     return render(
         request,
         "sharing/rates.html",
-        {"rates": RetentionRate.objects.select_related("tax_type"), "form": form,
-         "may_edit": request.user.role == Role.CITY_ADMIN},
+        {"page_obj": page, "in_force": in_force, "form": form, "change_form": change_form,
+         "may_edit": scope_of(request.user).can_change_rules, "tax_types": TaxType.objects.all(), "tax": tax},
     )  # fmt: skip
