@@ -34,6 +34,7 @@ from enclave.parks.api import router as parks_router
 from enclave.projects.api import router as projects_router
 from enclave.projects.workflow import TransitionError
 from enclave.sharing.api import router as sharing_router
+from enclave.sharing.rules_api import router as rules_router
 
 logger = logging.getLogger("enclave.api")
 
@@ -77,6 +78,7 @@ api.add_router("", parks_router)
 api.add_router("", enterprises_router)
 api.add_router("", projects_router)
 api.add_router("", sharing_router)
+api.add_router("", rules_router)
 api.add_router("", assessment_router)
 api.add_router("", leads_router)
 api.add_router("", land_router)

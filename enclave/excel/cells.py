@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -199,3 +199,20 @@ def split_list(value: Any) -> list[str]:
     """A list typed into one cell: “五华区、盘龙区”, “530102,530103”, “五华区；盘龙区”."""
     raw = text(value)
     return [part.strip() for part in re.split(r"[、,，;；/\n]+", raw) if part.strip()]
+
+
+def percent_bp(value: Any) -> int:
+    """A percentage into basis points: 37.5, “37.5%” or “37.5％” → 3750. Finer than 0.01% is refused, never
+    rounded; whether the value is in range is the service's to say."""
+    if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+        raise CellError(_("不是有效的百分数，请填写数字，如 37.5"))
+    try:
+        number = decimal_of(value) if isinstance(value, int | float) else Decimal(folded(value).removesuffix("%"))
+    except InvalidOperation:
+        raise CellError(_("不是有效的百分数，请填写数字，如 37.5")) from None
+    if not number.is_finite():
+        raise CellError(_("不是有效的百分数，请填写数字，如 37.5"))
+    bp = number * 100
+    if bp != bp.to_integral_value():
+        raise CellError(_("百分数最多保留两位小数，如 37.25"))
+    return int(bp)

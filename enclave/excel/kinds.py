@@ -79,6 +79,7 @@ ADAPTERS = (
     "enclave.sharing.excel",
     "enclave.leads.imports",
     "enclave.land.imports",
+    "enclave.sharing.imports",
 )
 
 

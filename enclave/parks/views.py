@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from enclave.accounts.scope import scope_of
 from enclave.admin_site import is_city_admin
 from enclave.excel.export import export_filename, export_title, sheet_fill, workbook_bytes, xlsx_response
 from enclave.excel.services import export_record
@@ -63,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "parks": queries.parks_for_reference(),
             "policies": _policy_rows(),
             "may_edit_reference": is_city_admin(request.user),
+            "may_change_rules": scope_of(request.user).can_change_rules,
         },
     )
 

@@ -54,7 +54,8 @@ class SharingPolicyAdminForm(forms.ModelForm):
                     self.add_error(
                         name,
                         _(
-                            "已有利益分享协议依据该比例，不能修改；请新增一条生效日期更晚的比例，并为本条填写失效日期"
+                            "已有利益分享协议依据该比例，不能修改；请在“调整利益分享默认比例”页面"
+                            "（/sharing/policies/change/）或 API 自某日起调整：本条在前一日结束，新比例自该日起生效"
                         ),
                     )
         return cleaned

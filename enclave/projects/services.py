@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from enclave import effective
 from enclave.accounts.models import Role
+from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import diff, event_record, snapshot
 from enclave.enterprises.models import Enterprise
@@ -622,3 +624,84 @@ def projects_export_record(*, actor: Any, filters: dict[str, str], description: 
         object_repr=f"协作项目库导出（{rows}行）",
         after={"filters": filters, "description": description, "rows": rows},
     )
+
+
+# ---------------------------------------------------------------- sharing defaults: change from a day on
+
+# Fields of a policy row that say which rule it is, or that the change itself sets; every other concrete
+# field (the ratio, the duration and whatever a later migration adds) may be changed and is otherwise copied.
+POLICY_FIXED = frozenset({"id", "kind", "relocation_class", "effective_from", "effective_to", "is_default", "note"})
+POLICY_REASON_MAX = 200
+
+
+def _policy_value_errors(row: SharingPolicy) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in ("cooperating_bp", "host_bp"):
+        value = getattr(row, name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
+            errors[name] = "分成比例应在0到10000基点（0%到100%）之间"
+    if not errors and row.cooperating_bp + row.host_bp != 10_000:
+        errors["host_bp"] = "协作地与承载地分成之和应为10000基点（100%）"
+    months = row.duration_months
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 600:
+        errors["duration_months"] = "分享期限应为1到600个月"
+    return errors
+
+
+@transaction.atomic
+def policy_change(
+    *, actor: Any, policy: SharingPolicy, from_date: dt.date, values: dict[str, Any], reason: str
+) -> SharingPolicy:
+    """Change the sharing default of `policy`'s kind and relocation class from a day on (调整利益分享默认比例):
+    the row in force that day ends the day before, a new row starts that day with `values` changed and every
+    other field copied, running to where the old row ran; one audit row with the reason. Agreements already
+    recognised keep the row they cite, so a day on or before the recognition of one that cites the running
+    row is refused, as is the running row's own first day (history is never overwritten)."""
+    if not scope_of(actor).can_change_rules:
+        raise PermissionDenied("您的角色无权调整利益分享默认比例")
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    changeable = {f.name for f in SharingPolicy._meta.concrete_fields} - POLICY_FIXED
+    for name in sorted(set(values) - changeable):
+        errors[name] = "该字段不能通过调整修改（类型、流转类别、生效日期和说明由调整本身确定）"
+    if not values:
+        errors["__all__"] = "请填写要调整的比例或期限"
+    if not reason:
+        errors["reason"] = "调整利益分享默认比例必须填写原因"
+    elif len(reason) > POLICY_REASON_MAX:
+        errors["reason"] = f"原因不能超过{POLICY_REASON_MAX}字"
+    if errors:
+        raise ValidationError(errors)
+    rows = SharingPolicy.objects.filter(kind=policy.kind, relocation_class=policy.relocation_class)
+    running = effective.row_in_force(rows, from_date)
+    label = policy.get_relocation_class_display() or policy.get_kind_display()
+    if running is None:
+        raise ValidationError({"from_date": f"{label}在{from_date:%Y-%m-%d}没有生效的默认比例，请在管理后台新增一条"})
+    if all(getattr(running, name) == value for name, value in values.items()):
+        raise ValidationError({"__all__": f"{label}在{from_date:%Y-%m-%d}适用的默认比例已是这些值，无需调整"})
+    if running.effective_from == from_date:
+        raise ValidationError({"from_date": (
+            f"{label}的现行默认比例正是自{from_date:%Y-%m-%d}起生效的；历史记录不覆盖，同一天不能再调整。"
+            f"请选择{from_date + dt.timedelta(days=1):%Y-%m-%d}或更晚的生效日期")})  # fmt: skip
+    cited = (
+        Agreement.objects.filter(policy=running, project__recognised_on__gte=from_date)
+        .select_related("project")
+        .order_by("-project__recognised_on")
+        .first()
+    )
+    if cited is not None:
+        day = cited.project.recognised_on
+        raise ValidationError({"from_date": (
+            f"项目{cited.project.display_code}已于{day:%Y-%m-%d}按现行默认比例认定，调整不能改变已认定协议的依据；"
+            f"生效日期最早为{day + dt.timedelta(days=1):%Y-%m-%d}")})  # fmt: skip
+    successor = effective.successor_build(
+        running, start=from_date, changes={**values, "note": reason, "is_default": False}
+    )
+    errors = _policy_value_errors(successor)
+    if errors:
+        raise ValidationError(errors)
+    successor.full_clean(exclude=["effective_from", "effective_to"], validate_unique=False)
+    return effective.succession_save(
+        actor=actor, running=running, successor=successor, running_ends=from_date - dt.timedelta(days=1),
+        reason=reason,
+    )  # fmt: skip

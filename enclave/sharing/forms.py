@@ -144,3 +144,30 @@ class RateChangeForm(forms.Form):
 
 class PeriodForm(forms.Form):
     period = forms.CharField(label=_("期间"), max_length=10, help_text=_("如 2024-07、2024Q3、2024"))
+
+
+class PolicyChangeForm(forms.Form):
+    """A sharing default changed from a day on (projects.services.policy_change); blank values stay."""
+
+    rule = forms.ChoiceField(label=_("项目类型 / 流转类别"))
+    from_date = forms.DateField(label=_("自哪一天起"), widget=forms.DateInput(attrs={"type": "date"}))
+    cooperating_percent = forms.DecimalField(
+        label=_("协作地分成（%）"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    host_percent = forms.DecimalField(
+        label=_("承载地分成（%）"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    duration_months = forms.IntegerField(label=_("分享期限（月）"), required=False, min_value=1, max_value=600)
+    reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, rules: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = rules
+
+    def values(self) -> dict[str, int]:
+        data = self.cleaned_data
+        out = {f"{side}_bp": int(data[f"{side}_percent"] * 100) for side in ("cooperating", "host")
+               if data.get(f"{side}_percent") is not None}  # fmt: skip
+        if data.get("duration_months") is not None:
+            out["duration_months"] = data["duration_months"]
+        return out

@@ -18,4 +18,5 @@ urlpatterns = [
     path("reports/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
     path("adjustments/", views.adjustments, name="adjustments"),
     path("rates/", views.rates, name="rates"),
+    path("policies/change/", views.policy_change, name="policy_change"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,10 +28,12 @@ from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.jobs.services import job_start
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
+from enclave.projects import services as project_services
+from enclave.projects.models import SharingPolicy
 from enclave.projects.queries import project_for_user_or_404
 from enclave.sharing import accounting, basis, queries, services
 from enclave.sharing import excel as sharing_excel
-from enclave.sharing.forms import AdjustmentForm, RateChangeForm, RateForm, ReportForm
+from enclave.sharing.forms import AdjustmentForm, PolicyChangeForm, RateChangeForm, RateForm, ReportForm
 from enclave.sharing.models import (
     INDICATORS,
     Adjustment,
@@ -517,11 +520,16 @@ def _rate_post(request: HttpRequest, form: RateForm | RateChangeForm) -> bool:
                                effective_to=data["effective_to"], rate_bp=form.rate_bp(), note=data["note"])  # fmt: skip
             messages.success(request, _("已添加留成比例"))
     except ValidationError as exc:
-        for key, errors in exc.message_dict.items():
-            field = "rate_percent" if key == "rate_bp" else key
-            form.add_error(field if field in form.fields else None, errors)
+        _errors_attach(form, exc, {"rate_bp": "rate_percent"})
         return False
     return True
+
+
+def _errors_attach(form: forms.Form, exc: ValidationError, mapping: dict[str, str]) -> None:
+    """A rule service's refusal at the form's field (renamed by `mapping`), or above the form."""
+    for key, errors in exc.message_dict.items():
+        field = mapping.get(key, key)
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -561,3 +569,25 @@ def rates(request: HttpRequest) -> HttpResponse:
         {"page_obj": page, "in_force": in_force, "form": form, "change_form": change_form,
          "may_edit": scope_of(request.user).can_change_rules, "tax_types": TaxType.objects.all(), "tax": tax},
     )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_change(request: HttpRequest) -> HttpResponse:
+    """Change a sharing default (利益分享默认比例) from a day on; the rows are listed and exported on /parks/."""
+    if not scope_of(request.user).can_change_rules:
+        raise PermissionDenied(_("只有市级管理员可以调整利益分享默认比例"))
+    latest = {f"{p.kind}:{p.relocation_class}": p for p in SharingPolicy.objects.order_by("effective_from", "pk")}
+    form = PolicyChangeForm(request.POST or None, rules=[(key, str(p)) for key, p in sorted(latest.items())])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = project_services.policy_change(actor=request.user, policy=latest[data["rule"]],
+                                                 from_date=data["from_date"], values=form.values(),
+                                                 reason=data["reason"])  # fmt: skip
+        except ValidationError as exc:
+            _errors_attach(form, exc, {"cooperating_bp": "cooperating_percent", "host_bp": "host_percent"})
+        else:
+            messages.success(request, _("已调整：%(policy)s，原比例在前一日结束") % {"policy": str(row)})
+            return redirect("parks:index")
+    return render(request, "sharing/policy_change.html", {"form": form})

@@ -28,7 +28,7 @@ from enclave.land import services as land_services
 from enclave.leads import services as lead_services
 from enclave.parks.models import Park, Unit
 from enclave.projects import services as project_services
-from enclave.projects.models import Project
+from enclave.projects.models import Project, SharingPolicy
 from enclave.sharing import services as sharing_services
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,7 @@ MATRIX: dict[str, Obj | Page] = {
     "sharing:report_confirm": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
     "sharing:adjustments": Page(allowed=CITY),
     "sharing:rates": Page(),
+    "sharing:policy_change": Page(allowed=("city_admin",)),
     "dashboards:index": Page(),  # each role's own dashboard; another park's or unit's is a 403 (test_queries)
     "dashboards:data": Page(),
     "dashboards:export": Page(),
@@ -214,6 +215,11 @@ MATRIX: dict[str, Obj | Page] = {
     "api:accounting_table": Page(),  # the page's scope: a unit or park its own row, the city every row and total
     # Every business role reaches a run; a unit or park reads only the lines it has a share in (test_api_settlement_lines).
     "api:settlement_lines": Obj("settlement_run", "run_id", ()),
+    # The money path's rules are reference data every business role reads; only the city changes them (403).
+    "api:rate_list": Page(),
+    "api:rate_change": Page(allowed=("city_admin",), post_only=True),
+    "api:policy_list": Page(),
+    "api:policy_change": Obj("policy", "policy_id", ()),
     # Leads, visits, land and sub-parks: a unit's own (the park of their target sees them, the city all).
     "api:lead_list": Page(),
     "api:lead_create": Page(),
@@ -381,6 +387,7 @@ def world(
         "proposal": proposal.pk, "lead": lead.pk, "visit": visit.pk,
         "parcel": parcel.pk, "subpark": subpark.pk, "resource": resource.pk,
         "settlement_run": settlement_run.pk,
+        "policy": SharingPolicy.objects.order_by("pk").first().pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,

@@ -92,6 +92,7 @@ NOT_LISTS = {
     "sharing:report_create": "a form",
     "sharing:report_edit": "a form",
     "sharing:report_confirm": "an action (POST)",
+    "sharing:policy_change": "a form; the sharing defaults it changes are listed and exported on /parks/",
     "dashboards:data": "the dashboard's JSON (its charts are exported by dashboards:export)",
     "dashboards:bulletin": "a document (工作简报), downloaded as .docx by dashboards:bulletin_docx",
     "leads:create": "a form",
