@@ -72,7 +72,7 @@ def _api_operations(objects: dict, recognised) -> list[tuple[str, str, str]]:
         "enterprise_id": objects["enterprise"], "project_id": objects["filed"], "report_id": objects["report"],
         "party_code": "530102", "code": "mohan", "conflict_id": 1, "run_id": objects["draft_run"],
         "lead_id": objects["lead"], "visit_id": objects["visit"], "parcel_id": objects["parcel"],
-        "subpark_id": objects["subpark"], "resource_id": objects["resource"],
+        "subpark_id": objects["subpark"], "resource_id": objects["resource"], "policy_id": objects["policy"],
     }  # fmt: skip
     out = []
     for template, operations in api.get_openapi_schema()["paths"].items():
