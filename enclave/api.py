@@ -121,8 +121,13 @@ def on_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse
 
 @api.exception_handler(NinjaValidationError)
 def on_malformed(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    """Request-shape errors from ninja/pydantic, translated to the same Chinese field errors."""
-    return api.create_response(request, {"detail": field_errors_from_pydantic(exc.errors)}, status=422)
+    """Request-shape errors from ninja/pydantic, translated to the same Chinese field errors (422); a bad
+    query parameter is a 400 naming it, as on the pages (enclave.query_params)."""
+    errors = field_errors_from_pydantic(exc.errors)
+    if exc.errors and all(list(error.get("loc") or [""])[0] == "query" for error in exc.errors):
+        detail = "；".join(f"参数“{e['field']}”无效：{e['message']}" for e in errors)
+        return api.create_response(request, {"detail": detail}, status=400)
+    return api.create_response(request, {"detail": errors}, status=422)
 
 
 @api.exception_handler(TransitionError)

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from enclave.lib import params as parse
+
 MAX_ID = 2**63 - 1  # BIGINT: larger ids are refused before any query is built
 MAX_FEN = settings.ENCLAVE_MAX_AMOUNT_FEN
 MAX_PAGE = 100
@@ -46,9 +48,22 @@ Fen = Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
 BasisPoints = Annotated[int, Field(strict=True, ge=0, le=10000)]
 
 
+def _parsed(parser: Any) -> Any:
+    """A pydantic before-validator from an enclave.lib.params parser (its ParamError is a ValueError, so
+    its Chinese sentence becomes the field's message)."""
+    return BeforeValidator(lambda value: value if value is None else parser(value))
+
+
 # Dates the policy can be about: far-off years are typing errors, and month arithmetic on year 9999
-# (a 60-month agreement) would overflow.
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+# (a 60-month agreement) would overflow. Written YYYY-MM-DD: a number (`to=0`) is no date.
+Day = Annotated[dt.date, _parsed(parse.day), Field(ge=parse.MIN_DAY, le=parse.MAX_DAY)]
+
+# Query filters, parsed by the same family as the pages' parameters (a refusal is a 400).
+QueryYear = Annotated[int, _parsed(parse.year), Field(ge=parse.MIN_YEAR, le=parse.MAX_YEAR)]
+QueryPeriod = Annotated[
+    str, _parsed(lambda value: parse.period(value).label), Field(pattern=r"^[0-9]{4}(Q[1-4]|-[0-9]{2})?$")
+]
+QueryCode = Annotated[str, _parsed(parse.code), Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
 
 
 def _month_start(value: Any) -> Any:

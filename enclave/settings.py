@@ -278,6 +278,8 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ENCLAVE_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The project's own 403 page for a failed CSRF check (Chinese, in the site's layout), not Django's English one.
+CSRF_FAILURE_VIEW = "enclave.errors.csrf_failure"
 SESSION_COOKIE_AGE = ENCLAVE_SESSION_MAX_HOURS * 3600  # the absolute lifetime; the server checks it too
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -32,4 +32,5 @@ if settings.DEBUG:  # pragma: no cover - local development only
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "enclave.errors.bad_request"  # a bad query parameter (enclave.query_params), in Chinese
 handler403 = "enclave.audit.views.permission_denied"

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from enclave.accounts.models import Role, User
+from enclave.excel.export import cell_write
 from enclave.lib.gm import mask_phone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -21,9 +22,9 @@ def users_xlsx(users: Iterable[User], *, description: str, exported_at: dt.datet
     wb = Workbook()
     ws = wb.active
     ws.title = "账号"
-    ws.append(
-        [f"账号列表（{description or '全部'}）导出时间 {exported_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"]
-    )
+    # Through the house writer: the description holds the typed keyword, which may carry control characters.
+    cell_write(ws.cell(row=1, column=1),
+               f"账号列表（{description or '全部'}）导出时间 {exported_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")  # fmt: skip
     ws["A1"].font = Font(bold=True)
     ws.append(list(HEADERS))
     count = 0
@@ -38,10 +39,9 @@ def users_xlsx(users: Iterable[User], *, description: str, exported_at: dt.datet
             "启用" if user.is_active else "停用",
             f"{user.last_login.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if user.last_login else "",
         ]
-        ws.append(cells)
         count += 1
-        for cell in ws[ws.max_row]:
-            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+        for column, value in enumerate(cells, start=1):
+            cell_write(ws.cell(row=count + 2, column=column), value)
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:H{count + 2}"
     for column, width in zip("ABCDEFGH", (16, 12, 12, 22, 16, 14, 8, 18), strict=True):

@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enclave.accounts import excel, policy, queries, services
 from enclave.accounts.forms import (
@@ -39,6 +39,7 @@ from enclave.accounts.models import Role
 from enclave.audit.middleware import client_ip
 from enclave.i18n import chinese_documents
 from enclave.lib.gm import mask_id_number, mask_phone
+from enclave.query_params import page_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(home_route(request.user.role))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
@@ -107,7 +108,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = PasswordChangeForm(user, request.POST or None)
@@ -150,7 +151,7 @@ def _otp_failed(request: HttpRequest) -> HttpResponse | None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     device = _devices(request.user).filter(confirmed=True).first()
     if device is None:
@@ -184,7 +185,7 @@ def _pending_device(request: HttpRequest) -> Any:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     import base64
 
@@ -217,7 +218,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def otp_qr(request: HttpRequest) -> HttpResponse:
     """The enrolment URI as an SVG QR code, drawn here (segno), never by an outside service."""
     import io
@@ -269,7 +270,7 @@ def _describe(params: dict[str, str]) -> str:
 def _user_list_page(request: HttpRequest, template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
     users = queries.users_filtered(request.user, params)
-    page = Paginator(users, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(users, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     context = {
         "filter_form": UserFilterForm(request.GET or None),
         "rows": _user_rows(list(page.object_list)),
@@ -282,13 +283,13 @@ def _user_list_page(request: HttpRequest, template: str, extra: dict[str, Any] |
 
 
 @login_required
-@require_GET
+@require_safe
 def user_list(request: HttpRequest) -> HttpResponse:
     return _user_list_page(request, "accounts/user_list.html")
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def user_export(request: HttpRequest) -> HttpResponse:
     from enclave.audit.models import Verb
@@ -315,7 +316,7 @@ def user_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -335,7 +336,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = queries.user_for_admin_or_404(request.user, pk)
     return render(
@@ -352,7 +353,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def user_pi(request: HttpRequest, pk: int) -> HttpResponse:
     """The unmasked phone and ID number; every view is an audit row."""
     user = queries.user_for_admin_or_404(request.user, pk)
@@ -429,13 +430,13 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def security(request: HttpRequest) -> HttpResponse:
     return _user_list_page(request, "accounts/security.html", {"locked": queries.locked_all()})
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = queries.user_for_admin_or_404(request.user, pk)
     form = RoleGrantForm(request.POST or None, user=user)
@@ -486,7 +487,7 @@ def sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Reset a lost authenticator: the page asks for the reason; the POST deletes the devices (services)."""
     user = queries.user_for_admin_or_404(request.user, pk)
@@ -514,7 +515,7 @@ def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def policy_view(request: HttpRequest) -> HttpResponse:
     """The account policy in force, and the security administrator's form to change it within bounds."""
     from enclave.accounts.forms import SecurityPolicyForm

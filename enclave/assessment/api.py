@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from enclave.api_schemas import InputSchema, ObjectId, Text, responses
+from enclave.api_schemas import InputSchema, ObjectId, QueryPeriod, Text, responses
 from enclave.assessment import queries, services
 
 router = Router(tags=["考核评估"])
@@ -48,7 +48,7 @@ class RunBrief(Schema):
 
 
 class RunFilters(Schema):
-    period: PeriodText | None = None
+    period: QueryPeriod | None = None
     limit: int = Field(50, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10**9)
 

@@ -273,14 +273,14 @@ def tax_publishable(cells: list[TaxCell]) -> dict[str, bool]:
 
 
 def public_filter(
-    qs: QuerySet[Project], *, park: str = "", unit: str = "", year: str = ""
+    qs: QuerySet[Project], *, park: str = "", unit: str = "", year: int | None = None
 ) -> QuerySet[Project]:
     if park:
         qs = qs.filter(park__code=park)
     if unit:
         qs = qs.filter(Q(filing_unit__code=unit) | Q(partner_units__code=unit)).distinct()
-    if year.isdigit() and len(year) == 4:
-        qs = qs.filter(recognised_on__year=int(year))
+    if year is not None:
+        qs = qs.filter(recognised_on__year=year)
     return qs
 
 

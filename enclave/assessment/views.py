@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook
 
 from enclave.accounts.models import Role
@@ -37,8 +36,10 @@ from enclave.excel.export import (
 )
 from enclave.excel.services import export_record
 from enclave.i18n import chinese_documents, xlsx_requested
+from enclave.lib import params as parse
 from enclave.lib.money import FEN_PER_WAN, fen_to_decimal
 from enclave.parks.models import Park, Unit
+from enclave.query_params import page_number, param
 from enclave.sharing import basis
 
 
@@ -66,7 +67,7 @@ def _require_city(request: HttpRequest) -> None:
 def _runs(request: HttpRequest) -> tuple[str, Any]:
     """The runs the user may see, newest first, filtered by the page's period."""
     runs = queries.runs_visible_to(request.user)
-    period = request.GET.get("period", "").strip()[:10].upper()
+    period = getattr(param(request.GET, "period", parse.period), "label", "")
     if period:
         runs = runs.filter(period=period)
     return period, runs.order_by("-period", "-created_at", "-id")
@@ -76,7 +77,7 @@ def _runs(request: HttpRequest) -> tuple[str, Any]:
 def index(request: HttpRequest) -> HttpResponse:
     """Runs the user may see, newest first, filtered by period; the city administrator starts a run here."""
     period, runs = _runs(request)
-    page = Paginator(runs, 20).get_page(request.GET.get("page"))
+    page = Paginator(runs, 20).get_page(page_number(request))
     may_run = request.user.role == Role.CITY_ADMIN
     return render(
         request,
@@ -87,7 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def runs_export(request: HttpRequest) -> HttpResponse:
     """Every run of the filtered list (all pages), as the list shows them to this user."""
@@ -211,7 +212,7 @@ def unit_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def unit_export(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """One unit's result as its page shows it: the indicators with their gaps and the scores (one sheet),
@@ -239,8 +240,7 @@ def unit_export(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _target_year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "").strip()
-    return int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year
+    return param(request.GET, "year", parse.year, default=timezone.localdate().year)
 
 
 def _target_tables(year: int) -> list[tuple[Any, str, tuple[int, ...], list[Any], int]]:
@@ -293,7 +293,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def targets_export(request: HttpRequest) -> HttpResponse:
     """The year's scoring items and targets (published policy: the same for every signed-in user)."""
@@ -345,7 +345,7 @@ def target_history(request: HttpRequest) -> HttpResponse:
     """Every target row, defaults and the city's changes with who, when and why (nothing is overwritten)."""
     tier = request.GET.get("tier", "").strip()[:2]
     source = request.GET.get("source", "").strip()[:40]
-    quarter = request.GET.get("quarter", "").strip()[:1]
+    quarter = str(param(request.GET, "quarter", parse.quarter, default=""))
     rows = queries.target_history(tier=tier, source=source, quarter=quarter)
     if request.GET.get("format") == "xlsx":
         description = "、".join(f for f in (tier, source, quarter) if f) or "全部"
@@ -357,20 +357,13 @@ def target_history(request: HttpRequest) -> HttpResponse:
                       "quarter": quarter}, description=description, rows=len(data))  # fmt: skip
         return xlsx_table(what="考核目标调整记录", columns=TARGET_HISTORY_COLUMNS, rows=data, sheet="目标调整记录",
                           stem="考核目标调整记录", description=description)  # fmt: skip
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(page_number(request))
     return render(
         request,
         "assessment/target_history.html",
         {"page_obj": page, "tier": tier, "source": source, "quarter": quarter, "tiers": Unit.Tier.choices,
          "sources": Source.choices},
     )  # fmt: skip
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return timezone.localdate()
 
 
 TIER_HISTORY_COLUMNS = (
@@ -380,7 +373,7 @@ TIER_HISTORY_COLUMNS = (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @chinese_documents(when=xlsx_requested)
 def tiers(request: HttpRequest) -> HttpResponse:
     """Units' tiers on a day and every dated change; the city administrator moves a unit from a quarter on."""
@@ -401,8 +394,8 @@ def tiers(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已调整考核分类；此前的期间仍按原分类考核"))
                 return redirect("assessment:tiers")
-    day = _day(request.GET.get("on", ""))
-    unit = request.GET.get("unit", "").strip()[:32]
+    day = param(request.GET, "on", parse.day, default=timezone.localdate())
+    unit = param(request.GET, "unit", parse.code, default="")
     history = queries.tier_history(unit=unit)
     if request.method == "GET" and request.GET.get("format") == "xlsx":
         data = [[r.unit.name, str(r.get_tier_display()), r.valid_from, "系统默认值" if r.is_default else "市发展改革委调整",
@@ -411,7 +404,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
                       rows=len(data))  # fmt: skip
         return xlsx_table(what="单位考核分类调整记录", columns=TIER_HISTORY_COLUMNS, rows=data, sheet="分类调整记录",
                           stem="单位考核分类调整记录", description=unit or "全部")  # fmt: skip
-    page = Paginator(history, 50).get_page(request.GET.get("page"))
+    page = Paginator(history, 50).get_page(page_number(request))
     return render(
         request,
         "assessment/tiers.html",
@@ -427,12 +420,12 @@ DEDUCTION_COLUMNS = (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @chinese_documents(when=xlsx_requested)
 def deductions(request: HttpRequest) -> HttpResponse:
     """Deductions and vetoes (扣分及否决事项): the city reads them, the city administrator records them."""
     _require_city(request)
-    period = request.GET.get("period", "").strip().upper()[:10]
+    period = getattr(param(request.GET, "period", parse.period), "label", "")
     rows = queries.deductions_visible_to(request.user).order_by("-created_at")
     if period:
         rows = rows.filter(period=period)
@@ -457,7 +450,7 @@ def deductions(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已录入；重新运行该期间的考核后生效"))
                 return redirect("assessment:deductions")
-    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    page = Paginator(rows, 20).get_page(page_number(request))
     return render(
         request,
         "assessment/deductions.html",
@@ -466,8 +459,8 @@ def deductions(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    text = (request.GET.get("year") or request.POST.get("year") or "").strip()
-    return int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year - 1
+    query = request.GET if request.GET.get("year") else request.POST
+    return param(query, "year", parse.year, default=timezone.localdate().year - 1)
 
 
 BONUS_COLUMNS = (
@@ -520,7 +513,7 @@ def _url(name: str, **kwargs: object) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bonus_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One proposal: its basis, the bureaus' remarks, the office's decision — and the forms for each step."""
     proposal = get_object_or_404(queries.proposals_visible_to(request.user), pk=pk)
@@ -584,12 +577,12 @@ def public_results(request: HttpRequest) -> HttpResponse:
 
     Open to everyone, signed in or not. A unit's shared-tax figure is left out when any of its unit–park cells
     of the period has fewer than three enterprises (it would reveal one enterprise's tax)."""
-    park = request.GET.get("park", "").strip()[:32]
-    unit = request.GET.get("unit", "").strip()[:32]
-    year = request.GET.get("year", "").strip()[:4]
+    park = param(request.GET, "park", parse.code, default="")
+    unit = param(request.GET, "unit", parse.code, default="")
+    year = param(request.GET, "year", parse.year)
     projects = queries.public_filter(queries.public_projects(), park=park, unit=unit, year=year)
     if request.GET.get("format") == "xlsx":
-        description = "、".join(f for f in (park, unit, year) if f) or "全部"
+        description = "、".join(str(f) for f in (park, unit, year) if f) or "全部"
         _export_audit(request, "public.projects", description)
         data = [[p.enterprise.name, p.name, p.park.short_name,
                  "、".join([p.filing_unit.name, *(u.name for u in p.partner_units.all())]),
@@ -597,9 +590,9 @@ def public_results(request: HttpRequest) -> HttpResponse:
                  p.recognised_on] for p in projects]  # fmt: skip
         return xlsx_table(what="已认定协作项目（公开）", columns=PUBLIC_COLUMNS, rows=data, sheet="已认定协作项目",
                           stem="已认定协作项目", description=description)  # fmt: skip
-    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+    page = Paginator(projects, 20).get_page(page_number(request))
     published = list(queries.published_runs())
-    chosen = request.GET.get("period", "").strip().upper()[:10]
+    chosen = getattr(param(request.GET, "period", parse.period), "label", "")
     run = next((r for r in published if r.period == chosen), published[0] if published else None)
     public_rows, tax_parks = [], []
     if run is not None:
@@ -629,7 +622,7 @@ def public_results(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "park": park,
             "unit": unit,
-            "year": year,
+            "year": year or "",
             "parks": Park.objects.filter(is_active=True),
             "units": Unit.objects.filter(is_active=True),
             "published": published,

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.audit.models import Event, Verb
+from enclave.lib import params as parse
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FILTER_KEYS = ("from", "to", "verb", "actor", "success", "q")
@@ -23,10 +24,7 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
 
 
 def _day(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+    return parse.or_none(parse.day, text)
 
 
 def events_filtered(user: Any, params: dict[str, str]) -> QuerySet[Event]:

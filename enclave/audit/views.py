@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 from enclave.i18n import chinese_documents
+from enclave.query_params import page_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,14 +45,14 @@ def _params(request: HttpRequest) -> dict[str, str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     from enclave.audit.forms import EventFilterForm
     from enclave.audit.queries import describe, events_filtered
 
     params = _params(request)
     events = events_filtered(request.user, params)
-    page = Paginator(events, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     rows = list(page.object_list)
     description = describe(params)
     event_record(
@@ -77,7 +78,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def event_export(request: HttpRequest) -> HttpResponse:
     from enclave.audit.excel import SHANGHAI, events_xlsx

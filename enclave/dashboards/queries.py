@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
+from enclave.lib import params as parse
 from enclave.lib import periods
 from enclave.parks.models import Park, Unit
 from enclave.projects.filters import ProjectFilter
@@ -55,7 +56,7 @@ class DashboardFilter:
         """Lenient, like the library: a malformed value is dropped, so an old bookmark still opens."""
         period = _text(params, "period", 10).upper()
         try:
-            period = periods.parse(period).label if period and "-" not in period else ""
+            period = parse.period(period).label if period and "-" not in period else ""
         except ValueError:
             period = ""
         library = ProjectFilter.from_params(params)

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,6 +35,7 @@ from enclave.excel.export import (
     xlsx_response,
 )
 from enclave.i18n import chinese_documents
+from enclave.lib import params as parse
 
 
 def _dashboard(request: HttpRequest) -> queries.Dashboard:
@@ -43,7 +44,7 @@ def _dashboard(request: HttpRequest) -> queries.Dashboard:
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The user's dashboard: the city's, a park's or a unit's, with the filter bar and a table per chart."""
     dashboard = _dashboard(request)
@@ -65,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def data(request: HttpRequest) -> JsonResponse:
     """The charts' data for dashboard.js (same filter, same scope as the page)."""
     dashboard = _dashboard(request)
@@ -100,7 +101,7 @@ def _sheet_fill(ws: Worksheet, dashboard: queries.Dashboard, table: ChartTable, 
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def export(request: HttpRequest) -> HttpResponse:
     """A chart's numbers as an .xlsx (`?chart=unit`), or every chart one sheet each; titled and audited."""
@@ -134,13 +135,13 @@ def _as_of(request: HttpRequest) -> tuple[dt.date, str, str]:
     if not typed:
         return today, today.isoformat(), ""
     try:
-        return dt.date.fromisoformat(typed), typed, ""
+        return parse.day(typed), typed, ""
     except ValueError:
         return today, typed, _("截止日期应为有效日期，格式为 YYYY-MM-DD，如 2025-03-31；已按今天生成")
 
 
 @login_required
-@require_GET
+@require_safe
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     """The progress bulletin (工作简报) as a print-ready page; a Chinese document built from public figures."""
     as_of, typed, error = _as_of(request)
@@ -152,7 +153,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def bulletin_download(request: HttpRequest) -> HttpResponse:
     """The bulletin as .docx; the download is audited like every export."""

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -36,6 +36,7 @@ from enclave.enterprises.queries import (
 )
 from enclave.i18n import chinese_documents
 from enclave.projects.queries import claims_visible_to, projects_visible_to
+from enclave.query_params import page_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,12 +89,12 @@ def _full_ids(user: Any, ids: Any) -> set[int]:
 
 
 @login_required
-@require_GET
+@require_safe
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     """The enterprise library (企业库): filters, one page of enterprises, export of every filtered row."""
     enterprise_filter, enterprises = _library_queryset(request)
     page = Paginator(enterprises.order_by("name", "pk"), settings.ENCLAVE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number(request)
     )
     rows = list(page.object_list)
     full_ids = _full_ids(request.user, [e.pk for e in rows])
@@ -113,7 +114,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """Every filtered row (not only the page shown) as .xlsx; the export itself is audited."""
@@ -138,7 +139,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = enterprise_for_user_or_404(request.user, pk)
     enterprise = access.enterprise
@@ -156,7 +157,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     _registrar_or_403(request.user)
     form = EnterpriseForm(request.POST if request.method == "POST" else None)
@@ -178,7 +179,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = enterprise_for_user_or_404(request.user, pk)
     if not access.may_edit:

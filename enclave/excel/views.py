@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from enclave.accounts.models import Role
 from enclave.excel import services
@@ -29,6 +29,7 @@ from enclave.excel.queries import run_for_user_or_404, runs_visible_to
 from enclave.excel.templates import template_xlsx
 from enclave.i18n import chinese_documents
 from enclave.jobs.services import job_live
+from enclave.query_params import page_number
 
 
 def _may_import_kinds(request: HttpRequest) -> list[Any]:
@@ -72,7 +73,7 @@ def _runs_describe(params: dict[str, str]) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     """What this user may import, with templates, the upload form and the user's imports (filtered, paged)."""
     available = _may_import_kinds(request)
@@ -86,7 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         return redirect("excel:run", pk=run.pk)
     params, runs = _runs(request)
-    page = Paginator(runs, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(runs, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
         "excel/index.html",
@@ -104,7 +105,7 @@ RUN_COLUMNS = (
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def runs_export(request: HttpRequest) -> HttpResponse:
     """Every import of the filtered list (all pages): counts and outcome, never the file or its problems."""
@@ -123,7 +124,7 @@ def runs_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     try:
@@ -134,7 +135,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     """One import's outcome; while a background import runs, its progress (polled by htmx)."""
     found = run_for_user_or_404(request.user, pk)
@@ -147,7 +148,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def run_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The uploaded file with every bad cell marked, and a sheet listing every problem."""

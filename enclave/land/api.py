@@ -24,6 +24,7 @@ from enclave.api_schemas import (
     InputSchema,
     ObjectId,
     ParkRef,
+    QueryCode,
     Text,
     UnitRef,
     park_ref,
@@ -41,6 +42,7 @@ from enclave.land.queries import (
     subpark_for_user_or_404,
     subparks_visible_to,
 )
+from enclave.lib import limits
 from enclave.parks.models import Industry, Park, ParkArea, SubPark
 
 router = Router(tags=["土地、园中园与资源库"])
@@ -60,8 +62,8 @@ class Page(Schema):
 
 
 class ListFilters(Schema):
-    park: Code | None = Field(None, description="园区代码")
-    unit: Code | None = Field(None, description="单位代码")
+    park: QueryCode | None = Field(None, description="园区代码")
+    unit: QueryCode | None = Field(None, description="单位代码")
     limit: int = Field(20, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=10**9)
 
@@ -99,7 +101,7 @@ class ParcelIn(InputSchema):
     auctioned_on: Day = None
     price_fen: Fen = Field(None, description="成交价，单位：分")
     intended_use: UseValue = None
-    note: Text(5000) = None
+    note: Text(limits.LONG_TEXT) = None
 
 
 def _parcel_out(parcel: Any, may_edit: bool) -> dict[str, Any]:
@@ -233,10 +235,10 @@ class SubParkIn(InputSchema):
     established_on: Day = Field(None, description="设立日期（新建时必填）")
     planned_investment_fen: Fen | None = Field(None, description="计划投资，单位：分")
     target_industries: list[Code] = Field(None, max_length=50, description="重点引进行业代码（门类或大类）")
-    focus: Text(5000) = None
+    focus: Text(limits.LONG_TEXT) = None
     construction_started_on: Day | None = None
     completed_on: Day | None = None
-    note: Text(5000) = None
+    note: Text(limits.LONG_TEXT) = None
 
 
 class MilestoneIn(InputSchema):
@@ -359,7 +361,7 @@ class ResourcePage(Page):
 
 
 class ResourceFilters(Schema):
-    park: Code | None = None
+    park: QueryCode | None = None
     subpark: ObjectId | None = None
     kind: KindValue | None = None
     available_by: Day | None = Field(None, description="在此日期或之前可用")

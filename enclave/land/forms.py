@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enclave.land.models import BuildingKind, LandUse, PriceUnit, ResourceKind, TenantStatus
 from enclave.leads.forms import DATE, DATE_ERRORS, area_parse, park_choices, subpark_choices, wan_parse
+from enclave.lib import limits
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, MoneyError, fen_to_decimal, parse_fen
 from enclave.parks.models import Industry, Park, ParkArea, SubPark, Unit
 from enclave.projects.forms import industry_choices
@@ -37,7 +38,9 @@ class ParcelForm(forms.Form):
         label=_("成交价（万元）"), max_length=30, error_messages={"required": _("请填写成交价")}
     )
     intended_use = forms.ChoiceField(label=_("用途"), choices=LandUse.choices)
-    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("备注"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     SERVICE_FIELDS = {"price_fen": "price_wan"}
 
@@ -95,14 +98,21 @@ class SubParkForm(forms.Form):
     )
     planned_investment_wan = forms.CharField(label=_("计划投资（万元）"), max_length=30, required=False)
     target_industries = forms.MultipleChoiceField(label=_("重点引进行业"), required=False)
-    focus = forms.CharField(label=_("产业定位说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    focus = forms.CharField(
+        label=_("产业定位说明"),
+        required=False,
+        max_length=limits.LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     construction_started_on = forms.DateField(
         label=_("开工日期"), required=False, widget=DATE, error_messages=DATE_ERRORS
     )
     completed_on = forms.DateField(
         label=_("建成投用日期"), required=False, widget=DATE, error_messages=DATE_ERRORS
     )
-    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("备注"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     SERVICE_FIELDS = {"planned_investment_fen": "planned_investment_wan"}
 

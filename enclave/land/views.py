@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -49,6 +49,7 @@ from enclave.land.queries import (
 from enclave.leads.filters import text_param
 from enclave.leads.views import errors_attach, is_unit, xlsx_response
 from enclave.parks.models import Park, SubPark, Unit
+from enclave.query_params import page_number
 
 
 def _describe(params: dict[str, str], empty: str) -> str:
@@ -113,11 +114,11 @@ def _parcels(request: HttpRequest) -> tuple[dict[str, str], QuerySet[LandParcel]
 
 
 @login_required
-@require_GET
+@require_safe
 def parcel_list(request: HttpRequest) -> HttpResponse:
     params, parcels = _parcels(request)
     totals = parcels.aggregate(area=Sum("area_mu"), price=Sum("price_fen"))
-    page = Paginator(parcels, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(parcels, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
         "land/parcel_list.html",
@@ -130,7 +131,7 @@ def parcel_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def parcel_export(request: HttpRequest) -> HttpResponse:
     params, parcels = _parcels(request)
@@ -147,7 +148,7 @@ def parcel_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def parcel_create(request: HttpRequest) -> HttpResponse:
     if not is_unit(request.user):
         raise PermissionDenied(_("只有协作地单位可以登记竞得土地"))
@@ -164,7 +165,7 @@ def parcel_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def parcel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = parcel_for_user_or_404(request.user, pk)
     if not access.may_edit:
@@ -187,7 +188,7 @@ def parcel_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def parcel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = parcel_for_user_or_404(request.user, pk)
     return render(request, "land/parcel_detail.html", {"parcel": access.parcel, "may_edit": access.may_edit})
@@ -234,10 +235,10 @@ def _subparks(request: HttpRequest) -> tuple[dict[str, str], QuerySet[SubPark]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def subpark_list(request: HttpRequest) -> HttpResponse:
     params, subparks = _subparks(request)
-    page = Paginator(subparks, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(subparks, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
         "land/subpark_list.html",
@@ -250,7 +251,7 @@ def subpark_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def subpark_export(request: HttpRequest) -> HttpResponse:
     params, subparks = _subparks(request)
@@ -267,7 +268,7 @@ def subpark_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subpark_create(request: HttpRequest) -> HttpResponse:
     if not is_unit(request.user):
         raise PermissionDenied(_("只有协作地单位可以登记园中园"))
@@ -284,7 +285,7 @@ def subpark_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subpark_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = subpark_for_user_or_404(request.user, pk)
     if not access.may_edit:
@@ -329,7 +330,7 @@ def _subpark_page(request: HttpRequest, pk: int, status: int = 200, **forms: Any
 
 
 @login_required
-@require_GET
+@require_safe
 def subpark_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _subpark_page(request, pk)
 
@@ -426,12 +427,12 @@ def _resources(request: HttpRequest) -> tuple[ResourceFilter, QuerySet[Resource]
 
 
 @login_required
-@require_GET
+@require_safe
 def resource_list(request: HttpRequest) -> HttpResponse:
     """Land, standard factories and offices on offer in the parks and sub-parks: every signed-in user reads it."""
     resource_filter, resources = _resources(request)
     totals = resources.aggregate(area=Sum("area_m2"))
-    page = Paginator(resources, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(resources, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     editable = {r.pk for r in page if resource_may_edit(request.user, r)}
     return render(
         request,
@@ -445,7 +446,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def resource_export(request: HttpRequest) -> HttpResponse:
     resource_filter, resources = _resources(request)
@@ -480,7 +481,7 @@ def _resource_form_page(request: HttpRequest, resource: Resource | None) -> Http
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def resource_create(request: HttpRequest) -> HttpResponse:
     if not resource_may_create(request.user):
         raise PermissionDenied(_("您的角色不能维护资源库"))
@@ -488,7 +489,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resource = resources_visible_to(request.user).filter(pk=pk).first()
     if resource is None:

@@ -28,6 +28,7 @@ from enclave.api_schemas import (
     InputSchema,
     ObjectId,
     ParkRef,
+    QueryCode,
     Text,
     UnitRef,
     industry_ref,
@@ -47,6 +48,7 @@ from enclave.leads.queries import (
     visit_for_user_or_404,
     visits_visible_to,
 )
+from enclave.lib import limits
 from enclave.lib.codes import CodeError, normalise_uscc
 from enclave.parks.models import Industry, Park, SubPark, Unit
 
@@ -54,7 +56,7 @@ router = Router(tags=["招商线索与考察"])
 
 Name = Text(120)
 Short = Text(200)
-LongText = Text(5000)
+LongText = Text(limits.LONG_TEXT)
 Search = Text(100)
 # An area in m²: a JSON number or a decimal string; the services refuse negatives and more than two places.
 Area = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20)]
@@ -130,8 +132,8 @@ class LeadPage(Schema):
 
 class LeadFilters(Schema):
     stage: StageValue | None = None
-    unit: Code | None = Field(None, description="招商单位代码")
-    park: Code | None = Field(None, description="目标园区代码")
+    unit: QueryCode | None = Field(None, description="招商单位代码")
+    park: QueryCode | None = Field(None, description="目标园区代码")
     subpark: ObjectId | None = Field(None, description="目标园中园 id")
     industry: IndustryCode | None = Field(None, description="行业：大类两位数字或门类字母")
     overdue: bool = Field(False, description="只列下一步日期已过的未结线索")
@@ -168,7 +170,7 @@ class LeadCreateIn(LeadIn):
 class MoveIn(InputSchema):
     stage: MoveValue
     on: Day | None = Field(None, description="进入该阶段的日期，默认今天")
-    reason: Text(2000) = Field("", description="放弃时必填")
+    reason: Text(limits.REASON) = Field("", description="放弃时必填")
 
 
 class FactIn(InputSchema):
@@ -216,8 +218,8 @@ class VisitPage(Schema):
 
 
 class VisitFilters(Schema):
-    unit: Code | None = None
-    park: Code | None = None
+    unit: QueryCode | None = None
+    park: QueryCode | None = None
     date_from: Day | None = Field(None, alias="from")
     date_to: Day | None = Field(None, alias="to")
     q: Search | None = None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from enclave.leads.models import Channel, Lead, Visit
 from enclave.leads.pipeline import Stage
+from enclave.lib import params as parse
 from enclave.parks.models import Park, SubPark, Unit
 
 _INDUSTRY_RE = re.compile(r"^(?:[A-T]|\d{2})$")
@@ -29,16 +30,11 @@ def text_param(params: Mapping[str, object], key: str, limit: int = 60) -> str:
 
 
 def date_param(params: Mapping[str, object], key: str) -> dt.date | None:
-    try:
-        value = dt.date.fromisoformat(text_param(params, key, 10))
-    except ValueError:
-        return None
-    return value if dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31) else None
+    return parse.or_none(parse.day, text_param(params, key, 10))
 
 
 def id_param(params: Mapping[str, object], key: str) -> int | None:
-    value = text_param(params, key, 18)
-    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+    return parse.or_none(parse.object_id, text_param(params, key, 20))
 
 
 def _park_name(code: str) -> str:

@@ -18,6 +18,7 @@ from enclave.enterprises.models import Enterprise, OriginKind
 from enclave.enterprises.queries import enterprises_visible_to
 from enclave.leads.models import Channel, Lead
 from enclave.leads.pipeline import EventKind, Stage
+from enclave.lib import limits
 from enclave.lib.codes import CodeError, normalise_uscc
 from enclave.lib.money import FEN_PER_WAN, MoneyError, fen_to_decimal, parse_fen
 from enclave.parks.models import Industry, Park, SubPark, Unit
@@ -130,7 +131,9 @@ class LeadForm(forms.Form):
     next_step_on = forms.DateField(
         label=_("下一步日期"), required=False, widget=DATE, error_messages=DATE_ERRORS
     )
-    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("备注"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, user: Any, lead: Lead | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,7 +250,10 @@ class MoveForm(forms.Form):
         label=_("日期"), widget=DATE, error_messages={**DATE_ERRORS, "required": _("请填写日期")}
     )
     reason = forms.CharField(
-        label=_("说明（放弃时必填原因）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明（放弃时必填原因）"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, stages: list[str], **kwargs: Any) -> None:
@@ -324,7 +330,12 @@ class VisitForm(forms.Form):
     leads = forms.MultipleChoiceField(
         label=_("参加企业（本单位线索）"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    outcome = forms.CharField(label=_("考察成果"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("考察成果"),
+        required=False,
+        max_length=limits.LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -59,18 +59,7 @@ def subpark_options() -> list[str]:
 
 def area(raw: Any) -> Decimal:
     """An area cell (m² or 亩) as the decimal typed; sign and places are judged by the services."""
-    if isinstance(raw, bool):
-        raise cells.CellError(_("不是数字"))
-    if isinstance(raw, int | float):
-        return cells.decimal_of(raw)
-    text = cells.folded(raw).replace(",", "")
-    try:
-        value = Decimal(text)
-    except ArithmeticError as exc:
-        raise cells.CellError(_("不是数字，请填写如 5000 或 47.03")) from exc
-    if not value.is_finite():
-        raise cells.CellError(_("不是数字，请填写如 5000 或 47.03"))
-    return value
+    return cells.number(raw)
 
 
 def _resolve(values: dict[str, Any], lookups: PlaceLookups, keys: dict[str, str]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -46,6 +46,7 @@ from enclave.leads.queries import (
     visits_visible_to,
 )
 from enclave.leads.services import project_kind_for
+from enclave.query_params import page_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,11 +83,11 @@ def _leads(request: HttpRequest) -> tuple[LeadFilter, Any]:
 
 
 @login_required
-@require_GET
+@require_safe
 def lead_list(request: HttpRequest) -> HttpResponse:
     """Leads (招商线索) the user may see: filters, one page, export of every filtered row."""
     lead_filter, leads = _leads(request)
-    page = Paginator(leads, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(leads, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
         "leads/list.html",
@@ -102,7 +103,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def lead_export(request: HttpRequest) -> HttpResponse:
     lead_filter, leads = _leads(request)
@@ -117,7 +118,7 @@ def lead_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lead_create(request: HttpRequest) -> HttpResponse:
     if not is_unit(request.user):
         raise PermissionDenied(_("只有协作地单位可以登记招商线索"))
@@ -140,7 +141,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = lead_for_user_or_404(request.user, pk)
     if not access.may_edit:
@@ -204,7 +205,7 @@ def _matches(request: HttpRequest, lead: Lead, today: Any) -> list[Any]:
 
 
 @login_required
-@require_GET
+@require_safe
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = lead_for_user_or_404(request.user, pk)
     return render(request, "leads/detail.html", _detail_context(request, access.lead, access.may_edit))
@@ -288,7 +289,7 @@ def lead_fact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lead_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn the lead into a project filing (a draft in the project workflow, carrying the lead's data)."""
     access = lead_for_user_or_404(request.user, pk)
@@ -322,10 +323,10 @@ def _visits(request: HttpRequest) -> tuple[VisitFilter, Any]:
 
 
 @login_required
-@require_GET
+@require_safe
 def visit_list(request: HttpRequest) -> HttpResponse:
     visit_filter, visits = _visits(request)
-    page = Paginator(visits, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(visits, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
         "leads/visit_list.html",
@@ -340,7 +341,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def visit_export(request: HttpRequest) -> HttpResponse:
     visit_filter, visits = _visits(request)
@@ -359,7 +360,7 @@ def visit_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def visit_create(request: HttpRequest) -> HttpResponse:
     if not is_unit(request.user):
         raise PermissionDenied(_("只有协作地单位可以登记投资考察团"))
@@ -376,7 +377,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = visit_for_user_or_404(request.user, pk)
     if not access.may_edit:
@@ -408,7 +409,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = visit_for_user_or_404(request.user, pk)
     leads = leads_visible_to(request.user).filter(visits=access.visit).order_by("enterprise_name")
@@ -423,7 +424,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents(when=lambda request: request.GET.get("format") == "xlsx")
 def attention(request: HttpRequest) -> HttpResponse:
     """Overdue lead next steps and sub-park milestones the user may see (需关注事项); ?format=xlsx exports."""
@@ -446,7 +447,7 @@ def attention(request: HttpRequest) -> HttpResponse:
             what="leads.attention",
         )
         return xlsx_response(content, excel.export_filename("需关注事项", timezone.now()))
-    page = Paginator(items, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(items, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
         "leads/attention.html",
@@ -520,7 +521,7 @@ def _funnel_describe(request: HttpRequest, found: dict[str, Any]) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def funnel(request: HttpRequest) -> HttpResponse:
     """The recruitment funnel of a unit, a park, a sub-park or the city over a period (from the stage events)."""
     from enclave.land.queries import subparks_visible_to
@@ -538,7 +539,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def funnel_export(request: HttpRequest) -> HttpResponse:
     """The funnel as the page shows it (same filters, same scope): one row per stage, then the totals."""

@@ -36,7 +36,7 @@ def parse_fen(text: str | int | Decimal, *, unit_fen: int = FEN_PER_YUAN) -> int
         if raw.endswith(suffix):
             raw, unit_fen = raw[: -len(suffix)], factor
             break
-    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", raw):
+    if not re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", raw):  # ASCII digits only: "١٢" is no amount
         raise MoneyError(f"“{text}”不是有效的金额")
     try:
         value = Decimal(raw) * unit_fen

@@ -57,7 +57,7 @@ def parse(label: str) -> Period:
     """'2025' → year, '2025Q1' → quarter, '2025-03' → month."""
     text = label.strip().upper()
     unknown = f"无法识别的期间“{label}”，应为 2025、2025Q1 或 2025-03"
-    if len(text) not in (4, 6, 7) or not text[:4].isdigit():
+    if len(text) not in (4, 6, 7) or not text.isascii() or not text[:4].isdigit():
         raise ValueError(unknown)
     year_no = int(text[:4])
     if not MIN_YEAR <= year_no <= MAX_YEAR:

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from enclave.accounts.scope import scope_of
@@ -55,7 +55,7 @@ def _policy_rows() -> list[PolicyRow]:
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def park_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
@@ -83,7 +83,7 @@ def park_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def export(request: HttpRequest) -> HttpResponse:
     """The parks (one sheet) and the sharing defaults (another), as the index page shows them."""
@@ -127,7 +127,7 @@ def _units(params: dict[str, str]):  # noqa: ANN202 - QuerySet[Unit]
 
 
 @login_required
-@require_GET
+@require_safe
 def unit_list(request: HttpRequest) -> HttpResponse:
     params = _unit_filter(request)
     return render(
@@ -145,7 +145,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def unit_export(request: HttpRequest) -> HttpResponse:
     """Every unit the filter keeps (all of them on one page: a few dozen at most)."""

@@ -29,6 +29,8 @@ from enclave.api_schemas import (
     Month,
     ObjectId,
     ParkRef,
+    QueryCode,
+    QueryYear,
     Text,
     UnitRef,
     industry_ref,
@@ -38,6 +40,7 @@ from enclave.api_schemas import (
 )
 from enclave.enterprises.models import Enterprise
 from enclave.enterprises.queries import enterprises_visible_to
+from enclave.lib import limits
 from enclave.lib.codes import CodeError, normalise_uscc
 from enclave.parks.models import Industry, Park, ParkArea, SubPark, Unit
 from enclave.projects import services
@@ -69,9 +72,9 @@ Name = Text(120)
 CreditCode = Text(40)
 PlaceName = Text(100)
 Origin = Text(40)
-InvestmentCode = Text(40)
-LongText = Text(5000)
-Reason = Text(2000)
+InvestmentCode = Text(limits.TYPED_CODE)
+LongText = Text(limits.LONG_TEXT)
+Reason = Text(limits.REASON)
 Search = Text(100)
 IndustryCode = Annotated[str, Field(pattern=r"^(?:[A-Ta-t]|\d{2})$")]
 StatusValue = Literal[tuple(v for v, _ in Status.CHOICES)]  # type: ignore[valid-type]
@@ -266,13 +269,13 @@ class ConflictPage(Schema):
 
 
 class ProjectFilters(Schema):
-    park: Code | None = Field(None, description="园区代码")
-    unit: Code | None = Field(None, description="报备单位或其他协作单位的代码")
+    park: QueryCode | None = Field(None, description="园区代码")
+    unit: QueryCode | None = Field(None, description="报备单位或其他协作单位的代码")
     status: StatusValue | None = None
     kind: KindValue | None = None
     industry: IndustryCode | None = Field(None, description="行业代码：大类两位数字或门类字母")
     origin: Origin | None = Field(None, description="来源地，如“上海市”")
-    year: int | None = Field(None, ge=2000, le=2100, description="认定年度")
+    year: QueryYear | None = Field(None, description="认定年度")
     quarter: int | None = Field(None, ge=1, le=4, description="认定季度（不给年度时为各年该季度）")
     q: Search | None = Field(None, description="按项目编号、项目名称、企业名称或统一社会信用代码搜索")
     limit: int = Field(20, ge=1, le=MAX_PAGE)
@@ -332,8 +335,8 @@ class RecogniseIn(InputSchema):
 
 
 class SummaryFilters(Schema):
-    park: Code | None = None
-    unit: Code | None = None
+    park: QueryCode | None = None
+    unit: QueryCode | None = None
     date_from: Day | None = Field(None, alias="from", description="认定日期起（含）")
     date_to: Day | None = Field(None, alias="to", description="认定日期止（含）")
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from enclave.lib import params as parse
 from enclave.parks.models import Industry, Park, Unit
 from enclave.projects.models import Kind, Project, RelocationClass
 from enclave.projects.workflow import Status
@@ -51,8 +52,8 @@ class ProjectFilter:
         relocation_class = _text(params, "relocation_class")
         industry = _text(params, "industry").upper()
         year_text, quarter_text = _text(params, "year"), _text(params, "quarter").upper().removeprefix("Q")
-        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
-        quarter = int(quarter_text) if quarter_text in {"1", "2", "3", "4"} else None
+        year = parse.or_none(parse.year, year_text)
+        quarter = parse.or_none(parse.quarter, quarter_text)
         return cls(
             park=_text(params, "park", 32),
             unit=_text(params, "unit", 32),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enclave.enterprises.models import Enterprise
+from enclave.lib import limits
 from enclave.lib.codes import PROVINCES, CodeError, normalise_uscc
 from enclave.lib.money import FEN_PER_WAN, MoneyError, parse_fen
 from enclave.parks.models import Industry, Park, ParkArea, SubPark, Unit
@@ -144,12 +145,15 @@ class ProjectForm(forms.Form):
     )
     investment_code = forms.CharField(
         label=_("全国投资项目代码"),
-        max_length=30,
+        max_length=limits.TYPED_CODE,
         required=False,
         help_text=_("24位，如 2024-530102-17-03-000123；尚未赋码可不填"),
     )
     description = forms.CharField(
-        label=_("项目简介"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("项目简介"),
+        required=False,
+        max_length=limits.LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     signed_on = forms.DateField(
         label=_("签约日期"), required=False, widget=date_widget(), error_messages=DATE_ERRORS
@@ -312,7 +316,10 @@ class RecogniseForm(forms.Form):
         label=_("分享终止月份"), widget=forms.TextInput(attrs={"type": "month"}), max_length=7
     )
     reason = forms.CharField(
-        label=_("认定意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("认定意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.REASON,
     )
 
     def __init__(self, *args: Any, parties: list[tuple[str, str, str]], **kwargs: Any) -> None:
@@ -354,7 +361,7 @@ class ActionForm(forms.Form):
 
     action = forms.CharField(max_length=20)
     reason = forms.CharField(
-        label=_("原因"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("原因"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -369,7 +376,7 @@ class ConflictResolveForm(forms.Form):
     reason = forms.CharField(
         label=_("裁定理由"),
         required=False,
-        max_length=2000,
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("改变按首谈确定的归属，或各方均无首谈证明时，须填写理由"),
     )
@@ -420,7 +427,7 @@ class ClaimForm(forms.Form):
         ),
     )
     note = forms.CharField(
-        label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_enterprise_code(self) -> Enterprise:

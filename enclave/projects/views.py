@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -45,6 +45,7 @@ from enclave.projects.forms import (
 from enclave.projects.history import event_rows
 from enclave.projects.models import Agreement, Conflict, Project
 from enclave.projects.workflow import TRANSITIONS, Status, TransitionError, actions_available
+from enclave.query_params import page_number
 from enclave.sharing.queries import investment_progress
 
 # Pending work first (not yet recognised, newest filing first), then recognised projects, newest first.
@@ -104,7 +105,7 @@ def _full_ids(user: Any, projects: QuerySet[Project] | list[Project]) -> set[int
 
 
 @login_required
-@require_GET
+@require_safe
 def library(request: HttpRequest) -> HttpResponse:
     """The project library (项目库): filters, totals, one page of projects, export of every filtered row."""
     project_filter, projects = _library_queryset(request)
@@ -112,7 +113,7 @@ def library(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(
         projects.order_by(*LIBRARY_ORDER).prefetch_related("partner_units"), settings.ENCLAVE_PAGE_SIZE
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number(request))
     rows = list(page.object_list)
     full_ids = _full_ids(request.user, rows)
     context = {
@@ -130,7 +131,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents()
 def export(request: HttpRequest) -> HttpResponse:
     """Every row of the filtered library (all pages) as an .xlsx; the export itself is audited."""
@@ -251,7 +252,7 @@ def _detail_context(request: HttpRequest, access: queries.ProjectAccess, **extra
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = queries.project_for_user_or_404(request.user, pk)
     return render(request, "projects/detail.html", _detail_context(request, access))
@@ -292,7 +293,7 @@ def _saved(request: HttpRequest, project: Project) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """A unit starts a filing (项目报备)."""
     _unit_user_or_403(request.user)
@@ -327,7 +328,7 @@ def _editable_or_404(request: HttpRequest, pk: int) -> Project | HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The filing unit corrects its draft or returned filing."""
     found = _editable_or_404(request, pk)
@@ -414,7 +415,7 @@ def _parties(project: Project) -> list[tuple[str, str, str]]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recognise(request: HttpRequest, pk: int) -> HttpResponse:
     """Recognition (认定) with the sharing agreement, pre-filled with the city's default split."""
     access = queries.project_for_user_or_404(request.user, pk)
@@ -511,7 +512,7 @@ def _conflicts_render(request: HttpRequest, bound: ConflictResolveForm | None = 
         .prefetch_related("projects__filing_unit")
         .order_by("status", "-created_at", "-id")
     )
-    page = Paginator(conflicts, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(conflicts, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     scope = scope_of(request.user)
     context = {
         "rows": _conflict_rows(request, list(page.object_list), bound),
@@ -556,7 +557,7 @@ def _conflicts_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @chinese_documents(when=xlsx_requested)
 def conflicts(request: HttpRequest) -> HttpResponse:
     """Filings of one enterprise into one park by several units (报备冲突), open ones first; ?format=xlsx
@@ -592,7 +593,7 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_create(request: HttpRequest) -> HttpResponse:
     """A unit registers its first contact (首谈登记) with an enterprise, with evidence."""
     _unit_user_or_403(request.user)
@@ -617,7 +618,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def claim_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence file of a claim, only for users who may see the claim (never a public media URL)."""
     claim = get_object_or_404(queries.claims_visible_to(request.user), pk=pk)

@@ -15,7 +15,7 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from enclave.accounts.scope import scope_of
-from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, Text, responses
+from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, QueryPeriod, Text, responses
 from enclave.lib import periods
 from enclave.projects.queries import projects_visible_to
 from enclave.sharing import basis, queries, services
@@ -79,7 +79,7 @@ class ReportPage(Schema):
 
 
 class ReportFilters(Schema):
-    period: PeriodText | None = None
+    period: QueryPeriod | None = None
     project_code: Code | None = None
     limit: int = Field(50, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10**9)

@@ -26,11 +26,13 @@ from enclave.excel.export import MONEY, Column, xlsx_table
 from enclave.excel.services import export_record
 from enclave.i18n import chinese_documents, xlsx_requested
 from enclave.jobs.services import job_start
+from enclave.lib import params as parse
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
 from enclave.projects import services as project_services
 from enclave.projects.models import SharingPolicy
 from enclave.projects.queries import project_for_user_or_404
+from enclave.query_params import page_number
 from enclave.sharing import accounting, basis, queries, services
 from enclave.sharing import excel as sharing_excel
 from enclave.sharing.forms import AdjustmentForm, PolicyChangeForm, RateChangeForm, RateForm, ReportForm
@@ -48,7 +50,7 @@ from enclave.sharing.models import (
 def _period(request: HttpRequest) -> periods.Period:
     text = request.GET.get("period") or request.POST.get("period") or ""
     try:
-        return periods.parse(text) if text else queries.latest_period()
+        return parse.period(text) if text else queries.latest_period()
     except ValueError:
         messages.error(request, _("无法识别的期间“%(text)s”，已显示最近一个季度") % {"text": text[:20]})
         return queries.latest_period()
@@ -339,7 +341,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     period_text = request.GET.get("period", "").strip()
     if period_text:
         try:
-            span = periods.parse(period_text)
+            span = parse.period(period_text)
             qs = qs.filter(month__gte=span.start, month__lte=span.end)
         except ValueError:
             messages.error(request, _("无法识别的期间“%(text)s”") % {"text": period_text[:20]})
@@ -359,7 +361,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "月度报表",
             "月度报表",
         )
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(qs, 20).get_page(page_number(request))
     role = request.user.role
     return render(
         request,
@@ -394,7 +396,7 @@ def _report_form_submit(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     if request.user.role not in (Role.CITY_ADMIN, Role.PARK):
         raise PermissionDenied(_("只有承载园区或市级管理员可以填报月度数据"))
@@ -410,7 +412,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(queries.reports_visible_to(request.user), pk=pk)
     if request.user.role not in (Role.CITY_ADMIN, Role.PARK):
@@ -460,7 +462,7 @@ ADJUSTMENT_COLUMNS = (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @chinese_documents(when=xlsx_requested)
 def adjustments(request: HttpRequest) -> HttpResponse:
     """Corrections of closed months (调整记录): list for the city, form for the city administrator."""
@@ -494,7 +496,7 @@ def adjustments(request: HttpRequest) -> HttpResponse:
             for a in listed
         ]  # fmt: skip
         return _xlsx("调整记录", ADJUSTMENT_COLUMNS, data, "调整记录", "调整记录")
-    page = Paginator(listed, 20).get_page(request.GET.get("page"))
+    page = Paginator(listed, 20).get_page(page_number(request))
     return render(request, "sharing/adjustments.html", {"form": form, "page_obj": page})
 
 
@@ -533,7 +535,7 @@ def _errors_attach(form: forms.Form, exc: ValidationError, mapping: dict[str, st
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @chinese_documents(when=xlsx_requested)
 def rates(request: HttpRequest) -> HttpResponse:
     """Retained rates per tax type (县级留成比例), effective-dated: the city administrator changes a running

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -100,3 +101,27 @@ class TestMoneyFastPathAgreesWithDecimal:
                 assert exact != exact.to_integral_value(), value
             else:
                 assert exact == exact.to_integral_value() and fen == int(exact), value
+
+
+class TestOnlyDigitsAreNumbers:
+    """Issue 14, item 8: NFKC folding read "10⁵" as 105 元 and "①②" as 12 元; only full-width digits and
+    number punctuation are folded now."""
+
+    @pytest.mark.parametrize("typed", ["10⁵", "①②", "²", "١٢", "½", "1e5", "Ⅻ", "12.3.4", "--5"])
+    def test_other_characters_are_no_amount(self, typed):
+        with pytest.raises(cells.CellError, match="不是有效的金额"):
+            cells.money(typed, unit_fen=FEN_PER_YUAN)
+
+    @pytest.mark.parametrize("typed", ["10⁵", "①②", "١٢", "½", "1e5", "Infinity", "NaN", "12.3.4"])
+    def test_other_characters_are_no_number(self, typed):
+        with pytest.raises(cells.CellError, match="不是数字"):
+            cells.number(typed)
+
+    @pytest.mark.parametrize(("typed", "value"), [("5000", "5000"), ("47.03", "47.03"), ("１２，３４５．６", "12345.6"),
+                                                  ("1,234", "1234"), (" 6 000 ", "6000"), (47.03, "47.03"), (12, "12")])  # fmt: skip
+    def test_digits_separators_and_one_point_are_numbers(self, typed, value):
+        assert cells.number(typed) == Decimal(value)
+
+    def test_units_and_full_width_forms_still_read(self):
+        assert cells.money("１，２３４．５万元", unit_fen=FEN_PER_YUAN) == 12_345_000_00
+        assert cells.money("1000RMB", unit_fen=FEN_PER_YUAN) == 100000

@@ -71,6 +71,15 @@ class TestReportImport:
         assert (problem.row, problem.column, problem.value) == (2, "D", "1234.565")
         assert "精确到分以下" in problem.reason and not MonthlyReport.objects.exists()
 
+    @pytest.mark.parametrize("typed", ["10⁵", "①②"])
+    def test_a_money_cell_of_other_characters_is_refused_at_its_cell(
+        self, tmp_path, mohan_user, project, typed
+    ):
+        result = run(tmp_path, mohan_user, [headers(), [project.code, "", "2024-08", typed, "", ""]])
+        (problem,) = result.problems
+        assert (problem.row, problem.column, problem.value) == (2, "D", typed)
+        assert "不是有效的金额" in problem.reason and not MonthlyReport.objects.exists()
+
     def test_another_parks_project_is_refused_and_nothing_is_written(
         self, tmp_path, lingang_user, mohan_user, project
     ):

@@ -1,0 +1,42 @@
+"""The views' adapter of enclave.lib.params: read one query parameter, refuse a bad one with a 400.
+
+`param(request.GET, "year", params.year)` returns the parsed value, the default when the parameter is
+absent or empty, and raises BadRequest (Django answers 400 through `handler400`, enclave.errors) with a
+Chinese sentence naming the parameter when the value cannot mean anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest
+
+from enclave.lib import params as parse
+from enclave.lib.params import ParamError
+
+T = TypeVar("T")
+
+
+def raw(query: Mapping[str, Any], key: str) -> str:
+    """The parameter's text (the last one when repeated), stripped; "" when absent."""
+    getlist = getattr(query, "getlist", None)
+    values = getlist(key) if getlist is not None else [query.get(key)]
+    value = values[-1] if values else None
+    return str(value if value is not None else "").strip()
+
+
+def param(query: Mapping[str, Any], key: str, parser: Callable[[str], T], default: Any = None) -> T | Any:
+    text = raw(query, key)
+    if not text:
+        return default
+    try:
+        return parser(text)
+    except ParamError as exc:
+        raise BadRequest(f"参数“{key}”无效：{exc}") from exc
+
+
+def page_number(request: HttpRequest) -> int | str | None:
+    """`?page=` for Django's paginator: a page number, "last", or None (the first page)."""
+    return param(request.GET, "page", parse.page)
