@@ -40,3 +40,16 @@ def param(query: Mapping[str, Any], key: str, parser: Callable[[str], T], defaul
 def page_number(request: HttpRequest) -> int | str | None:
     """`?page=` for Django's paginator: a page number, "last", or None (the first page)."""
     return param(request.GET, "page", parse.page)
+
+
+class NulRefusingMiddleware:
+    """No query parameter may carry a NUL character: PostgreSQL text cannot hold one, so a search for it would
+    fail in the database. Refused for every route at once as a bad request (400, handler400)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            raise BadRequest("查询参数含有不允许的空字符（NUL），请检查链接")
+        return self.get_response(request)

@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "enclave.accounts.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "enclave.query_params.NulRefusingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -574,7 +574,7 @@ def rates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def policy_change(request: HttpRequest) -> HttpResponse:
     """Change a sharing default (利益分享默认比例) from a day on; the rows are listed and exported on /parks/."""
     if not scope_of(request.user).can_change_rules:
