@@ -7,7 +7,7 @@ Chinese sentence naming the parameter when the value cannot mean anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import BadRequest
@@ -22,7 +22,9 @@ T = TypeVar("T")
 def raw(query: Mapping[str, Any], key: str) -> str:
     """The parameter's text (the last one when repeated), stripped; "" when absent."""
     getlist = getattr(query, "getlist", None)
-    values = getlist(key) if getlist is not None else [query.get(key)]
+    values = getlist(key) if getlist is not None else query.get(key)
+    if not isinstance(values, list | tuple):
+        values = [values]
     value = values[-1] if values else None
     return str(value if value is not None else "").strip()
 
@@ -35,6 +37,35 @@ def param(query: Mapping[str, Any], key: str, parser: Callable[[str], T], defaul
         return parser(text)
     except ParamError as exc:
         raise BadRequest(f"参数“{key}”无效：{exc}") from exc
+
+
+def text(query: Mapping[str, Any], key: str, limit: int = parse.MAX_TEXT) -> str:
+    """Free text (a search, an origin): stripped and cut to `limit` characters; any text means something."""
+    return raw(query, key)[:limit]
+
+
+def choice(query: Mapping[str, Any], key: str, allowed: Iterable[str], *, upper: bool = False) -> str:
+    """One of a fixed set of values (a status, a kind, a tier), or "" when absent; anything else is a 400."""
+    value = raw(query, key)
+    if upper:
+        value = value.upper()
+    if not value:
+        return ""
+    options = [str(option) for option in allowed]
+    if value not in options:
+        shown = "、".join(options[:12]) + ("…" if len(options) > 12 else "")
+        raise BadRequest(f"参数“{key}”无效：“{value[:20]}”不是可选值（{shown}）")
+    return value
+
+
+def flag(query: Mapping[str, Any], key: str) -> bool:
+    """A check box: 1/on/true is ticked, 0/off/false or absent is not; anything else is a 400."""
+    value = raw(query, key).lower()
+    if value in ("1", "on", "true"):
+        return True
+    if value in ("", "0", "off", "false"):
+        return False
+    raise BadRequest(f"参数“{key}”无效：应为 1 或 0")
 
 
 def page_number(request: HttpRequest) -> int | str | None:

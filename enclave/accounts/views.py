@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from enclave import query_params as qp
 from enclave.accounts import excel, policy, queries, services
 from enclave.accounts.forms import (
     OtpResetForm,
@@ -267,8 +268,17 @@ def _describe(params: dict[str, str]) -> str:
     return "；".join(parts)
 
 
+def _user_params(request: HttpRequest) -> dict[str, str]:
+    """The user list's filter: a role or state that is not one of the choices is a 400 naming it."""
+    return {
+        "q": qp.text(request.GET, "q", 100),
+        "role": qp.choice(request.GET, "role", [*Role.values, "none"]),
+        "active": qp.choice(request.GET, "active", ("0", "1")),
+    }
+
+
 def _user_list_page(request: HttpRequest, template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
-    params = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
+    params = _user_params(request)
     users = queries.users_filtered(request.user, params)
     page = Paginator(users, settings.ENCLAVE_PAGE_SIZE).get_page(page_number(request))
     context = {
@@ -295,7 +305,7 @@ def user_export(request: HttpRequest) -> HttpResponse:
     from enclave.audit.models import Verb
     from enclave.audit.services import event_record
 
-    params = {k: request.GET.get(k, "") for k in ("q", "role", "active")}
+    params = _user_params(request)
     users = list(queries.users_filtered(request.user, params))
     now = timezone.now()
     description = _describe(params)

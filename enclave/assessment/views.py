@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook
 
+from enclave import query_params as qp
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.assessment import excel, fetch, queries, services
@@ -343,8 +344,8 @@ TARGET_HISTORY_COLUMNS = (
 @chinese_documents(when=xlsx_requested)
 def target_history(request: HttpRequest) -> HttpResponse:
     """Every target row, defaults and the city's changes with who, when and why (nothing is overwritten)."""
-    tier = request.GET.get("tier", "").strip()[:2]
-    source = request.GET.get("source", "").strip()[:40]
+    tier = qp.choice(request.GET, "tier", Unit.Tier.values)
+    source = qp.choice(request.GET, "source", Source.values)
     quarter = str(param(request.GET, "quarter", parse.quarter, default=""))
     rows = queries.target_history(tier=tier, source=source, quarter=quarter)
     if request.GET.get("format") == "xlsx":

@@ -19,4 +19,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self) -> None:
+        from enclave.audit import checks  # noqa: F401 - registers the client-address settings check
+
         connection_created.connect(sqlite_recursive_triggers, dispatch_uid="enclave.audit.recursive_triggers")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class RequestContext:
     ip: str | None = None
     request_id: str = ""
+    method: str = ""  # HTTP method; "" outside a request (commands, jobs)
 
 
 _NONE = RequestContext()

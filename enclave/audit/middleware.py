@@ -57,7 +57,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = uuid.uuid4().hex
-        token = context.bind(context.RequestContext(ip=client_ip(request), request_id=request_id))
+        token = context.bind(context.RequestContext(ip=client_ip(request), request_id=request_id, method=request.method or ""))
         try:
             response = self.get_response(request)
         finally:

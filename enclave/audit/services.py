@@ -69,9 +69,14 @@ def event_record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     success: bool = True,
-) -> Event:
-    """Append one audit row. Call inside the transaction of the change it records."""
+) -> Event | None:
+    """Append one audit row. Call inside the transaction of the change it records.
+
+    An export asked for with HEAD writes nothing: Django runs the GET view but sends no body, so no file
+    left the platform (an uptime monitor probing `?format=xlsx` must not fill the trail with exports)."""
     ctx = context.current()
+    if str(verb) == Verb.EXPORT and ctx.method == "HEAD":
+        return None
     user = actor if getattr(actor, "is_authenticated", False) else None
     # Snapshots are written in the default language (Chinese), whatever the language of the page used.
     with translation.override(settings.LANGUAGE_CODE):

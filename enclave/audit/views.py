@@ -39,9 +39,21 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    from enclave.audit.queries import FILTER_KEYS
+    """The filter as sent, each value checked: a malformed date, verb or result is a 400 naming it."""
+    from enclave import query_params as qp
+    from enclave.audit.models import Verb
+    from enclave.lib import params as parse
 
-    return {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
+    query = request.GET
+    days = {key: qp.param(query, key, parse.day) for key in ("from", "to")}
+    return {
+        "from": days["from"].isoformat() if days["from"] else "",
+        "to": days["to"].isoformat() if days["to"] else "",
+        "verb": qp.choice(query, "verb", Verb.values),
+        "actor": qp.text(query, "actor", 60),
+        "success": qp.choice(query, "success", ("0", "1")),
+        "q": qp.text(query, "q", 100),
+    }
 
 
 @login_required

@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from enclave import query_params as qp
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.lib import params as parse
@@ -35,13 +36,6 @@ AGE_BUCKETS = ((7, "7天以内"), (30, "8–30天"), (90, "31–90天"), (None, 
 QUARTER_NAMES = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 
 
-def _text(params: Mapping[str, object], key: str, limit: int) -> str:
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()[:limit]
-
-
 @dataclass(frozen=True)
 class DashboardFilter:
     """Period (a year `2024` or quarter `2025Q1` of recognition), park, unit and industry codes."""
@@ -53,12 +47,11 @@ class DashboardFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> DashboardFilter:
-        """Lenient, like the library: a malformed value is dropped, so an old bookmark still opens."""
-        period = _text(params, "period", 10).upper()
-        try:
-            period = parse.period(period).label if period and "-" not in period else ""
-        except ValueError:
-            period = ""
+        """Strict, like the library: a malformed value, or a month where a year or quarter is meant, is a 400."""
+        chosen = qp.param(params, "period", parse.period)
+        if chosen is not None and "-" in chosen.label:
+            raise BadRequest("参数“period”无效：看板按年份（2024）或季度（2024Q3）统计，不按月份")
+        period = chosen.label if chosen is not None else ""
         library = ProjectFilter.from_params(params)
         return cls(period=period, park=library.park, unit=library.unit, industry=library.industry)
 

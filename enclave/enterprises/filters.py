@@ -1,30 +1,22 @@
 """Which enterprises the library page and its Excel export show: one filter shared by both.
 
-Parameters come from a query string and are read leniently: an unknown value is dropped rather than
-refused, so an old bookmark still opens the page. Scope is not decided here; callers pass a queryset already
+Parameters come from a query string and are read strictly: a malformed or unknown value is a 400 page
+naming the parameter (enclave.query_params). Scope is not decided here; callers pass a queryset already
 limited by `queries.enterprises_visible_to(user)`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from enclave import query_params as qp
 from enclave.enterprises.models import Enterprise, OriginKind
+from enclave.lib import params as parse
 from enclave.parks.models import Industry
-
-_SECTION_RE = re.compile(r"^[A-T]$")
-
-
-def _text(params: Mapping[str, object], key: str, limit: int) -> str:
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()[:limit]
 
 
 @dataclass(frozen=True)
@@ -36,13 +28,11 @@ class EnterpriseFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> EnterpriseFilter:
-        section = _text(params, "section", 1).upper()
-        origin_kind = _text(params, "origin_kind", 20)
         return cls(
-            section=section if _SECTION_RE.fullmatch(section) else "",
-            origin_kind=origin_kind if origin_kind in OriginKind.values else "",
-            origin=_text(params, "origin", 40),
-            q=_text(params, "q", 100),
+            section=qp.param(params, "section", parse.industry, ""),
+            origin_kind=qp.choice(params, "origin_kind", OriginKind.values),
+            origin=qp.text(params, "origin", 40),
+            q=qp.text(params, "q", 100),
         )
 
     def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from enclave import query_params as qp
 from enclave.accounts.models import Role
 from enclave.excel import services
 from enclave.excel.export import Column, export_filename, xlsx_response, xlsx_table
@@ -42,12 +43,10 @@ def _may_import_kinds(request: HttpRequest) -> list[Any]:
 def _runs(request: HttpRequest) -> tuple[dict[str, str], QuerySet[ImportRun]]:
     """The user's own imports (as the page has always listed them), filtered by kind and status."""
     params = {
-        "kind": request.GET.get("kind", "").strip()[:40],
-        "status": request.GET.get("status", "").strip()[:10],
+        "kind": qp.choice(request.GET, "kind", kinds()),
+        "status": qp.choice(request.GET, "status", dict(ImportRun.STATUS)),
     }
     params = {k: v for k, v in params.items() if v}
-    if params.get("status") not in dict(ImportRun.STATUS):
-        params.pop("status", None)
     runs = runs_visible_to(request.user).filter(created_by=request.user)
     if params.get("kind"):
         runs = runs.filter(kind=params["kind"])

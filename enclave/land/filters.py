@@ -1,6 +1,6 @@
 """Which offers of the resource library (资源库) a list shows: the page, its Excel export and the API share it.
 
-Parameters are read leniently (an unknown value is dropped, so an old bookmark still opens the page);
+Parameters are read strictly (a malformed or unknown value is a 400 page naming it, enclave.query_params);
 which rows the user may read at all is decided by `resources_visible_to`.
 """
 
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from enclave import query_params as qp
 from enclave.land.models import Resource, ResourceKind
-from enclave.leads.filters import date_param, id_param, text_param
+from enclave.leads.filters import code_param, date_param, id_param, text_param
 from enclave.parks.models import Park, SubPark
 
 
@@ -29,13 +30,12 @@ class ResourceFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> ResourceFilter:
-        kind = text_param(params, "kind", 20)
         return cls(
-            park=text_param(params, "park", 32),
+            park=code_param(params, "park"),
             subpark=id_param(params, "subpark"),
-            kind=kind if kind in ResourceKind.values else "",
+            kind=qp.choice(params, "kind", ResourceKind.values),
             available_by=date_param(params, "available_by"),
-            only_available=text_param(params, "only_available", 5) in ("1", "on", "true"),
+            only_available=qp.flag(params, "only_available"),
             q=text_param(params, "q", 100),
         )
 

@@ -46,7 +46,7 @@ from enclave.land.queries import (
     subpark_for_user_or_404,
     subparks_visible_to,
 )
-from enclave.leads.filters import text_param
+from enclave.leads.filters import code_param, text_param
 from enclave.leads.views import errors_attach, is_unit, xlsx_response
 from enclave.parks.models import Park, SubPark, Unit
 from enclave.query_params import page_number
@@ -67,8 +67,8 @@ def _describe(params: dict[str, str], empty: str) -> str:
 
 def _params(request: HttpRequest) -> dict[str, str]:
     values = {
-        "park": text_param(request.GET, "park", 32),
-        "unit": text_param(request.GET, "unit", 32),
+        "park": code_param(request.GET, "park"),
+        "unit": code_param(request.GET, "unit"),
         "q": text_param(request.GET, "q", 100),
     }
     return {k: v for k, v in values.items() if v}

@@ -1,40 +1,39 @@
 """Which leads and visits a list shows: the page, its Excel export and the API share one filter each.
 
-Parameters come from a query string and are read leniently (an unknown value is dropped, so an old
-bookmark still opens the page). Scope is decided by the caller's `*_visible_to` queryset.
+Parameters come from a query string and are read strictly: a malformed or unknown value is a 400 page
+naming the parameter (enclave.query_params). Scope is decided by the caller's `*_visible_to` queryset.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from enclave import query_params as qp
 from enclave.leads.models import Channel, Lead, Visit
 from enclave.leads.pipeline import Stage
 from enclave.lib import params as parse
 from enclave.parks.models import Park, SubPark, Unit
 
-_INDUSTRY_RE = re.compile(r"^(?:[A-T]|\d{2})$")
-
 
 def text_param(params: Mapping[str, object], key: str, limit: int = 60) -> str:
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()[:limit]
+    return qp.text(params, key, limit)
 
 
 def date_param(params: Mapping[str, object], key: str) -> dt.date | None:
-    return parse.or_none(parse.day, text_param(params, key, 10))
+    return qp.param(params, key, parse.day)
 
 
 def id_param(params: Mapping[str, object], key: str) -> int | None:
-    return parse.or_none(parse.object_id, text_param(params, key, 20))
+    return qp.param(params, key, parse.object_id)
+
+
+def code_param(params: Mapping[str, object], key: str) -> str:
+    return qp.param(params, key, parse.code, "")
 
 
 def _park_name(code: str) -> str:
@@ -57,16 +56,14 @@ class LeadFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> LeadFilter:
-        stage, channel = text_param(params, "stage"), text_param(params, "channel")
-        industry = text_param(params, "industry").upper()
         return cls(
-            stage=stage if stage in Stage.LABELS else "",
-            unit=text_param(params, "unit", 32),
-            park=text_param(params, "park", 32),
+            stage=qp.choice(params, "stage", Stage.LABELS),
+            unit=code_param(params, "unit"),
+            park=code_param(params, "park"),
             subpark=id_param(params, "subpark"),
-            industry=industry if _INDUSTRY_RE.fullmatch(industry) else "",
-            channel=channel if channel in Channel.values else "",
-            overdue=text_param(params, "overdue") in ("1", "on", "true"),
+            industry=qp.param(params, "industry", parse.industry, ""),
+            channel=qp.choice(params, "channel", Channel.values),
+            overdue=qp.flag(params, "overdue"),
             date_from=date_param(params, "from"),
             date_to=date_param(params, "to"),
             q=text_param(params, "q", 100),
@@ -151,8 +148,8 @@ class VisitFilter:
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> VisitFilter:
         return cls(
-            unit=text_param(params, "unit", 32),
-            park=text_param(params, "park", 32),
+            unit=code_param(params, "unit"),
+            park=code_param(params, "park"),
             date_from=date_param(params, "from"),
             date_to=date_param(params, "to"),
             q=text_param(params, "q", 100),

@@ -21,12 +21,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from enclave import query_params as qp
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.excel import export as excel_export
 from enclave.i18n import chinese_documents
 from enclave.leads import excel, services
-from enclave.leads.filters import LeadFilter, VisitFilter, text_param
+from enclave.leads.filters import LeadFilter, VisitFilter
 from enclave.leads.forms import (
     ORIGINS,
     FactForm,
@@ -432,9 +433,8 @@ def attention(request: HttpRequest) -> HttpResponse:
     from enclave.leads.attention import attention_items
 
     today = timezone.localdate()
-    kind = text_param(request.GET, "kind", 20)
-    kind = kind if kind in ("lead", "milestone") else ""
-    mine = text_param(request.GET, "mine", 5) in ("1", "on")
+    kind = qp.choice(request.GET, "kind", ("lead", "milestone"))
+    mine = qp.flag(request.GET, "mine")
     items = attention_items(request.user, today=today, kind=kind, mine=mine)
     params = {k: v for k, v in (("kind", kind), ("mine", "1" if mine else "")) if v}
     if request.GET.get("format") == "xlsx":
@@ -462,11 +462,11 @@ def attention(request: HttpRequest) -> HttpResponse:
 
 def _funnel(request: HttpRequest) -> dict[str, Any]:
     """The funnel's filters (unit, park, sub-park, period) from the query and the scoped funnel they give."""
-    from enclave.leads.filters import date_param, id_param
+    from enclave.leads.filters import code_param, date_param, id_param
     from enclave.leads.funnel import PAIRS
     from enclave.leads.queries import funnel_for
 
-    unit, park = text_param(request.GET, "unit", 32), text_param(request.GET, "park", 32)
+    unit, park = code_param(request.GET, "unit"), code_param(request.GET, "park")
     subpark = id_param(request.GET, "subpark")
     start, end = date_param(request.GET, "from"), date_param(request.GET, "to")
     result = funnel_for(

@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import TypeVar
 
 from enclave.lib import periods
-
-T = TypeVar("T")
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 MIN_DAY, MAX_DAY = (
@@ -119,9 +115,12 @@ def object_id(value: object) -> int:
     return int(text)
 
 
-def or_none(parser: Callable[[object], T], value: object) -> T | None:
-    """For the lenient filters (an old bookmark still opens): the parsed value, or None when it is bad."""
-    try:
-        return parser(value)
-    except ParamError:
-        return None
+_INDUSTRY_RE = re.compile(r"[A-T]|[0-9]{2}")
+
+
+def industry(value: object) -> str:
+    """A GB/T 4754 section letter (门类, A–T) or two-digit division (大类, 13)."""
+    text = _text(value).upper()
+    if not _INDUSTRY_RE.fullmatch(text):
+        raise ParamError("行业应为门类字母（A–T）或两位大类代码，如 C 或 39")
+    return text

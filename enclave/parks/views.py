@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
+from enclave import query_params as qp
 from enclave.accounts.scope import scope_of
 from enclave.admin_site import is_city_admin
 from enclave.excel.export import export_filename, export_title, sheet_fill, workbook_bytes, xlsx_response
@@ -104,13 +105,12 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_filter(request: HttpRequest) -> dict[str, str]:
-    """The units page's filters (类型, 考核分类), each kept only when it is one of the choices."""
+    """The units page's filters (类型, 考核分类); a value that is not one of the choices is a 400 naming it."""
     params = {
-        "kind": request.GET.get("kind", "").strip()[:20],
-        "tier": request.GET.get("tier", "").strip()[:2],
+        "kind": qp.choice(request.GET, "kind", Unit.Kind.values),
+        "tier": qp.choice(request.GET, "tier", Unit.Tier.values),
     }
-    valid = {"kind": set(Unit.Kind.values), "tier": set(Unit.Tier.values)}
-    return {k: v for k, v in params.items() if v in valid[k]}
+    return {k: v for k, v in params.items() if v}
 
 
 def _unit_describe(params: dict[str, str]) -> str:

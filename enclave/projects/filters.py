@@ -1,33 +1,25 @@
 """Which projects a list shows: the library page, its Excel export and the API share one filter.
 
-Parameters come from a query string and are read leniently: an unknown or malformed value is dropped
-rather than refused, so a stale bookmark still opens the library. Scope is not decided here; callers pass
+Parameters come from a query string and are read strictly: a malformed or unknown value is a 400 page
+naming the parameter (enclave.query_params), never a silently wider list. Scope is not decided here; callers pass
 a queryset already limited by `queries.projects_visible_to(user)`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from enclave import query_params as qp
 from enclave.lib import params as parse
 from enclave.parks.models import Industry, Park, Unit
 from enclave.projects.models import Kind, Project, RelocationClass
 from enclave.projects.workflow import Status
 
 PARAMS = ("park", "unit", "status", "kind", "relocation_class", "industry", "origin", "year", "quarter", "q")
-_INDUSTRY_RE = re.compile(r"^(?:[A-T]|\d{2})$")
-
-
-def _text(params: Mapping[str, object], key: str, limit: int = 60) -> str:
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()[:limit]
 
 
 @dataclass(frozen=True)
@@ -47,24 +39,18 @@ class ProjectFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> ProjectFilter:
-        status = _text(params, "status")
-        kind = _text(params, "kind")
-        relocation_class = _text(params, "relocation_class")
-        industry = _text(params, "industry").upper()
-        year_text, quarter_text = _text(params, "year"), _text(params, "quarter").upper().removeprefix("Q")
-        year = parse.or_none(parse.year, year_text)
-        quarter = parse.or_none(parse.quarter, quarter_text)
+        quarter_text = qp.raw(params, "quarter").upper().removeprefix("Q")
         return cls(
-            park=_text(params, "park", 32),
-            unit=_text(params, "unit", 32),
-            status=status if status in Status.LABELS else "",
-            kind=kind if kind in Kind.values else "",
-            relocation_class=relocation_class if relocation_class in RelocationClass.values else "",
-            industry=industry if _INDUSTRY_RE.fullmatch(industry) else "",
-            origin=_text(params, "origin", 40),
-            year=year,
-            quarter=quarter,
-            q=_text(params, "q", 100),
+            park=qp.param(params, "park", parse.code, ""),
+            unit=qp.param(params, "unit", parse.code, ""),
+            status=qp.choice(params, "status", Status.LABELS),
+            kind=qp.choice(params, "kind", Kind.values),
+            relocation_class=qp.choice(params, "relocation_class", RelocationClass.values),
+            industry=qp.param(params, "industry", parse.industry, ""),
+            origin=qp.text(params, "origin", 40),
+            year=qp.param(params, "year", parse.year),
+            quarter=qp.param({"quarter": quarter_text}, "quarter", parse.quarter),
+            q=qp.text(params, "q", 100),
         )
 
     def apply(self, qs: QuerySet[Project]) -> QuerySet[Project]:

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enclave import query_params as qp
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
 from enclave.audit.models import Verb
@@ -48,7 +49,12 @@ from enclave.sharing.models import (
 
 
 def _period(request: HttpRequest) -> periods.Period:
-    text = request.GET.get("period") or request.POST.get("period") or ""
+    """The period of a page: from the link (`?period=`, a bad one is a 400 naming it), else from the form
+    sent (a bad one shows a message and the latest quarter), else the latest quarter."""
+    linked = qp.param(request.GET, "period", parse.period)
+    if linked is not None:
+        return linked
+    text = request.POST.get("period") or ""
     try:
         return parse.period(text) if text else queries.latest_period()
     except ValueError:
@@ -338,18 +344,15 @@ def reports(request: HttpRequest) -> HttpResponse:
         .annotate(tax_total=Sum("taxes__paid_fen"))
         .order_by("-month", "project__code")
     )
-    period_text = request.GET.get("period", "").strip()
-    if period_text:
-        try:
-            span = parse.period(period_text)
-            qs = qs.filter(month__gte=span.start, month__lte=span.end)
-        except ValueError:
-            messages.error(request, _("无法识别的期间“%(text)s”") % {"text": period_text[:20]})
-    q = request.GET.get("q", "").strip()[:60]
+    span = qp.param(request.GET, "period", parse.period)
+    period_text = span.label if span else ""
+    if span:
+        qs = qs.filter(month__gte=span.start, month__lte=span.end)
+    q = qp.text(request.GET, "q", 60)
     if q:
         qs = qs.filter(Q(project__code__icontains=q) | Q(project__name__icontains=q))
-    status = request.GET.get("status", "")
-    if status in DataStatus.values:
+    status = qp.choice(request.GET, "status", DataStatus.values)
+    if status:
         qs = qs.filter(tax_status=status)
     if request.GET.get("format") == "xlsx":
         _export_audit(request, "sharing.reports", periods.Period(None, None, period_text or "全部"))  # type: ignore[arg-type]
@@ -548,7 +551,7 @@ def rates(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(_("只有市级管理员可以修改县级留成比例"))
         if _rate_post(request, change_form if changing else form):
             return redirect("sharing:rates")
-    tax = request.GET.get("tax", "").strip()[:20]
+    tax = qp.choice(request.GET, "tax", TaxType.objects.values_list("code", flat=True))
     listed = queries.rates_listed(tax_code=tax)
     tax_type = TaxType.objects.filter(code=tax).first() if tax else None
     description = tax_type.name if tax_type else _("全部税种")
@@ -562,7 +565,7 @@ def rates(request: HttpRequest) -> HttpResponse:
         ]  # fmt: skip
         return xlsx_table(what="县级留成比例", columns=RATE_COLUMNS, rows=data, sheet="留成比例",
                           stem="县级留成比例", description=description)  # fmt: skip
-    page = Paginator(listed, settings.ENCLAVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listed, settings.ENCLAVE_PAGE_SIZE).get_page(qp.page_number(request))
     this_month = timezone.localdate().replace(day=1)
     in_force = {r.pk for r in page if r.effective_from <= this_month and (r.effective_to or this_month) >= this_month}
     return render(

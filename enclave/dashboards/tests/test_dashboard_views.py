@@ -98,8 +98,9 @@ class TestExport:
         event = Event.objects.filter(verb="export", object_type="dashboards.chart").get()
         assert event.after["chart"] == "unit" and event.after["filters"] == {"period": "2024"}
 
-    def test_an_unknown_chart_is_not_found(self, landings, city_admin):
-        assert client_for(city_admin).get("/dashboards/export.xlsx?chart=nope").status_code == 404
+    def test_an_unknown_chart_is_a_bad_request_naming_the_parameter(self, landings, city_admin):
+        response = client_for(city_admin).get("/dashboards/export.xlsx?chart=nope")
+        assert response.status_code == 400 and "参数“chart”" in response.content.decode()
 
     def test_the_english_page_still_exports_a_chinese_document(self, landings, city_admin):
         client = client_for(city_admin)

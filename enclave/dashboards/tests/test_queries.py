@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 
 from enclave.dashboards.queries import (
     AGE_BUCKETS,
@@ -107,8 +107,17 @@ class TestScopedDashboards:
 
 
 class TestFilterParsing:
-    def test_bad_values_are_dropped_so_old_bookmarks_still_open(self):
-        flt = DashboardFilter.from_params({"period": "2024Q9", "park": "mohan", "industry": "<script>"})
-        assert flt == DashboardFilter(park="mohan")
+    @pytest.mark.parametrize(
+        "params, named",
+        [({"period": "2024Q9"}, "period"), ({"period": "2025-03"}, "period"), ({"industry": "<script>"}, "industry"),
+         ({"park": "mo han"}, "park")],
+    )  # fmt: skip
+    def test_a_bad_value_is_refused_naming_it_not_dropped(self, params, named):
+        with pytest.raises(BadRequest, match=f"参数“{named}”"):
+            DashboardFilter.from_params(params)
+
+    def test_good_values_are_read(self):
         assert DashboardFilter.from_params({"period": "2025q1"}).period == "2025Q1"
-        assert DashboardFilter.from_params({"period": "2025-03"}).period == ""
+        assert DashboardFilter.from_params({"period": "2024", "park": "mohan", "industry": "c"}) == DashboardFilter(
+            period="2024", park="mohan", industry="C"
+        )

@@ -83,10 +83,11 @@ class TestEnterpriseListFilters:
         body = client_for(reviewer).get(LIST, {"q": part}).content.decode()
         assert "老挝万象物流公司" in body and "滇沪轻纺有限公司" not in body
 
-    def test_unknown_filter_values_are_ignored_rather_than_refused(self, reviewer, library):
-        response = client_for(reviewer).get(LIST, {"section": "ZZ", "origin_kind": "mars"})
-        assert response.status_code == 200
-        assert "共 2 家企业" in response.content.decode()
+    @pytest.mark.parametrize("params, named", [({"section": "ZZ"}, "section"), ({"origin_kind": "mars"}, "origin_kind")])
+    def test_an_unknown_filter_value_is_refused_naming_it_not_ignored(self, reviewer, library, params, named):
+        """Dropping it would list every enterprise under a filter the official believes applied (issue 14)."""
+        response = client_for(reviewer).get(LIST, params)
+        assert response.status_code == 400 and f"参数“{named}”" in response.content.decode()
 
     def test_the_export_link_carries_the_filter(self, reviewer, library):
         body = client_for(reviewer).get(LIST, {"section": "G", "page": "1"}).content.decode()

@@ -60,9 +60,10 @@ class TestUnitExport:
         assert sorted(column(headers, rows, "单位代码")) == sorted(expected.values_list("code", flat=True))
         assert all(t.startswith("T1 ") for t in column(headers, rows, "考核分类"))
 
-    def test_an_unknown_filter_value_is_ignored(self, wuhua):
-        title, _headers, rows = sheet(wuhua, reverse("parks:unit_export") + "?tier=X9")
-        assert "筛选条件：全部" in title and len(rows) == Unit.objects.count()
+    def test_an_unknown_filter_value_is_refused_not_ignored(self, wuhua):
+        """An export of every unit under a filter the official believes applied would mislead (issue 14)."""
+        response = client_for(wuhua).get(reverse("parks:unit_export") + "?tier=X9")
+        assert response.status_code == 400 and "参数“tier”" in response.content.decode()
 
     def test_the_page_filters_and_its_export_link_carries_the_filter(self, wuhua):
         body = client_for(wuhua).get(reverse("parks:unit_list") + "?tier=T1").content.decode()

@@ -139,8 +139,16 @@ class TestLibraryFilters:
         assert self.names(reviewer, q="老字号") == {"存量流转项目"}
         assert self.names(reviewer, q=target.enterprise.credit_code.lower()) == {"盘龙机电"}
 
-    def test_malformed_values_are_ignored_not_refused(self, projects, reviewer):
-        assert len(self.names(reviewer, year="二〇二四", quarter="9", status="bogus", industry="zz")) == 4
+    @pytest.mark.parametrize(
+        "params, named",
+        [({"year": "二〇二四"}, "year"), ({"quarter": "9"}, "quarter"), ({"status": "bogus"}, "status"),
+         ({"industry": "zz"}, "industry"), ({"kind": "x"}, "kind"), ({"park": "磨憨"}, "park")],
+    )  # fmt: skip
+    def test_a_malformed_value_is_refused_naming_it_not_ignored(self, projects, reviewer, params, named):
+        """Ignoring it showed every project under a filter the official believed applied (issue 14)."""
+        for url in (reverse("projects:library"), reverse("projects:export")):
+            response = client_for(reviewer).get(url, params)
+            assert response.status_code == 400 and f"参数“{named}”" in response.content.decode()
 
     def test_filters_never_widen_the_scope(self, projects, panlong):
         # Wuhua's unrecognised filing matches the search but is not Panlong's to see.
