@@ -12,6 +12,11 @@ up to the fen. For a project-month inside its agreement:
    value and negated, so the parties bear rebates in proportion.
 
 Shares therefore always add up to the retained amount exactly.
+
+An adjustment settles in an open month but is about the month it corrects (`concerns_month`), which must
+lie inside the agreement; it is split with that agreement's shares even when the settling month lies after
+the agreement's end (a prior-period adjustment, the only thing such a month may carry). A project-month
+that cannot be settled raises `ProjectMonthError`, naming the project and the month.
 """
 
 from __future__ import annotations
@@ -27,6 +32,15 @@ BP = 10_000  # basis points in a whole
 
 class EngineError(ValueError):
     """Inputs the engine refuses; the message is for the official."""
+
+
+class ProjectMonthError(EngineError):
+    """One project-month the engine cannot settle: the caller can name the project and the month."""
+
+    def __init__(self, message: str, *, project_code: str, month: dt.date) -> None:
+        super().__init__(message)
+        self.project_code = project_code
+        self.month = month
 
 
 class Party(NamedTuple):
@@ -57,8 +71,13 @@ class TaxPaid(NamedTuple):
 
 
 class Adjustment(NamedTuple):
+    """A correction settled in the report's month. `concerns_month` is the month it corrects (None: the
+    settling month itself); it is split with the shares of the agreement covering that month, also when
+    the settling month lies after the agreement's end (a prior-period adjustment)."""
+
     amount_fen: int  # signed
     reason: str
+    concerns_month: dt.date | None = None
 
 
 class MonthReport(NamedTuple):
@@ -168,22 +187,34 @@ def _checked_agreement(agreement: Agreement) -> tuple[Party, ...]:
 def _settle_month(
     report: MonthReport, agreement: Agreement, ordered: tuple[Party, ...], rates_bp: Mapping[str, int]
 ) -> MonthSettlement:
-    if not agreement.start_month <= report.month <= agreement.end_month:
-        raise EngineError(f"{report.month:%Y-%m} 不在项目 {agreement.project_code} 的分享期限内")
+    code, when = report.project_code, report.month
+    for adjustment in report.adjustments:
+        about = adjustment.concerns_month or when
+        if not agreement.start_month <= about <= agreement.end_month:
+            raise ProjectMonthError(
+                f"项目 {code} 在 {when:%Y-%m} 计入的调整（更正 {about:%Y-%m}）不在该项目的分享期限内"
+                f"（{agreement.start_month:%Y-%m}至{agreement.end_month:%Y-%m}）",
+                project_code=code, month=when,
+            )  # fmt: skip
+    if not agreement.start_month <= when <= agreement.end_month:
+        # Outside the agreement only prior-period adjustments settle (checked above), nothing paid.
+        if report.taxes or report.rebates_fen or not report.adjustments:
+            raise ProjectMonthError(
+                f"{when:%Y-%m} 不在项目 {code} 的分享期限内", project_code=code, month=when
+            )
     parts = []
     county_total = 0
     for tax_type, paid in sorted(report.taxes):
         rate = rates_bp.get(tax_type)
         if rate is None:
-            raise EngineError(f"没有税种“{tax_type}”在 {report.month:%Y-%m} 的留成比例")
+            raise EngineError(f"没有税种“{tax_type}”在 {when:%Y-%m} 的留成比例")
         part = county_part(paid, rate)
         county_total += part
         parts.append(TaxPaid(tax_type, part))
     adjustments = sum(a.amount_fen for a in report.adjustments) if report.adjustments else 0
     retained = county_total - report.rebates_fen + adjustments
     return MonthSettlement(
-        report.project_code, report.month, tuple(parts), report.rebates_fen, adjustments, retained,
-        _split(retained, ordered, BP),
+        code, when, tuple(parts), report.rebates_fen, adjustments, retained, _split(retained, ordered, BP),
     )  # fmt: skip
 
 
@@ -206,7 +237,7 @@ def settle(
         code = report.project_code
         agreement = agreements.get(code)
         if agreement is None:
-            raise EngineError(f"项目 {code} 没有利益分享协议")
+            raise ProjectMonthError(f"项目 {code} 没有利益分享协议", project_code=code, month=report.month)
         if code not in checked:
             checked[code] = _checked_agreement(agreement)
         rates = rates_by_month.get(report.month)

@@ -21,6 +21,7 @@ from enclave.sharing.engine import (
     EngineError,
     MonthReport,
     Party,
+    ProjectMonthError,
     Share,
     TaxPaid,
     county_part,
@@ -295,3 +296,93 @@ def test_the_engine_imports_without_django():
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django leaked'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": "."})
+
+
+# ---------------------------------------------------------------- prior-period adjustments (issue 13, item 3)
+
+
+def test_a_prior_period_adjustment_settles_after_the_agreement_ended_with_that_months_shares():
+    """Agreement 2024-01 to 2024-06; an adjustment of +1,000.01元 about June lands in 2024-08, after the
+    end, with no report that month: it settles alone, split 3:2:5 → 30,000.3 / 20,000.2 / 50,000.5 分:
+    整分 30,000 + 20,000 + 50,000 = 100,000, 余 1 分给小数最大的承载园区 mohan (0.5 分)."""
+    agreement = Agreement("MH-2024-0002", THREE, month(2024, 1), month(2024, 6))
+    report = MonthReport(
+        "MH-2024-0002", month(2024, 8), (), 0, (Adjustment(100_001, "6月增值税更正", month(2024, 6)),)
+    )
+    result = settle([report], {"MH-2024-0002": agreement}, {month(2024, 8): RATES})
+    (august,) = result.months
+    assert august.retained_fen == august.adjustments_fen == 100_001
+    assert august.shares == (Share(WUHUA, 30_000), Share(PANLONG, 20_000), Share(MOHAN, 50_001))
+    # The same adjustment inside the agreement gives the same shares as it did before issue 13.
+    inside = settle_month(
+        MonthReport("MH-2024-0002", month(2024, 5), (), 0, (Adjustment(100_001, "更正"),)), agreement, RATES
+    )
+    assert inside.shares == august.shares
+
+
+def test_an_adjustment_about_a_month_outside_the_agreement_names_project_and_month():
+    agreement = Agreement("MH-2024-0002", THREE, month(2024, 1), month(2024, 6))
+    report = MonthReport(
+        "MH-2024-0002", month(2024, 5), (), 0, (Adjustment(-500, "错误的更正", month(2023, 12)),)
+    )
+    with pytest.raises(ProjectMonthError, match="2023-12") as caught:
+        settle([report], {"MH-2024-0002": agreement}, {month(2024, 5): RATES})
+    assert (caught.value.project_code, caught.value.month) == ("MH-2024-0002", month(2024, 5))
+    assert isinstance(caught.value, EngineError)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        MonthReport("MH-2024-0002", month(2024, 8), (TaxPaid("vat", 100),)),  # taxes after the end
+        MonthReport("MH-2024-0002", month(2024, 8), (), 10, (Adjustment(5, "x", month(2024, 6)),)),  # rebate
+        MonthReport("MH-2024-0002", month(2024, 8), ()),  # an empty month after the end
+    ],
+)
+def test_a_month_after_the_end_may_carry_only_prior_period_adjustments(report):
+    agreement = Agreement("MH-2024-0002", THREE, month(2024, 1), month(2024, 6))
+    with pytest.raises(ProjectMonthError, match="不在项目 MH-2024-0002 的分享期限内") as caught:
+        settle([report], {"MH-2024-0002": agreement}, {month(2024, 8): RATES})
+    assert caught.value.month == month(2024, 8)
+
+
+def test_a_project_without_agreement_is_a_project_month_error():
+    with pytest.raises(ProjectMonthError, match="没有利益分享协议") as caught:
+        settle([MonthReport("X", month(2024, 8), ())], {}, {month(2024, 8): RATES})
+    assert caught.value.project_code == "X"
+
+
+@st.composite
+def prior_period_adjustments(draw):
+    n = draw(st.integers(1, 5))
+    bps = draw(st.lists(st.integers(1, 100), min_size=n, max_size=n))
+    scaled = [b * 10_000 // sum(bps) for b in bps]
+    scaled[0] += 10_000 - sum(scaled)
+    parties = tuple(Party(f"u{j}", bp, is_host=(j == n - 1)) for j, bp in enumerate(scaled))
+    end = draw(st.integers(1, 11))
+    agreement = Agreement("P", parties, month(2024, 1), month(2024, end))
+    reports = []
+    for m in range(1, 13):
+        adjustments = tuple(
+            Adjustment(a, "更正", month(2024, draw(st.integers(1, end))))
+            for a in draw(st.lists(st.integers(-(10**9), 10**9), max_size=3))
+        )
+        if m <= end:
+            taxes = (TaxPaid("vat", draw(st.integers(0, 10**9))),)
+            reports.append(MonthReport("P", month(2024, m), taxes, 0, adjustments))
+        elif adjustments:
+            reports.append(MonthReport("P", month(2024, m), (), 0, adjustments))
+    return agreement, reports
+
+
+@settings(max_examples=CONSERVATION_EXAMPLES // 10, deadline=None)
+@given(data=prior_period_adjustments())
+def test_shares_add_up_to_the_fen_with_prior_period_adjustments(data):
+    agreement, reports = data
+    result = settle(reports, {"P": agreement}, {month(2024, m): RATES for m in range(1, 13)})
+    for m in result.months:
+        assert sum(s.amount_fen for s in m.shares) == m.retained_fen
+        assert all(abs(s.amount_fen) <= abs(m.retained_fen) for s in m.shares)
+    assert sum(s.amount_fen for s in result.totals) == result.retained_fen
+    expected = sum(county_part(t.paid_fen, RATES[t.tax_type]) for r in reports for t in r.taxes)
+    assert result.retained_fen == expected + sum(a.amount_fen for r in reports for a in r.adjustments)
