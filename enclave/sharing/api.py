@@ -5,9 +5,9 @@ Money is integer fen; reads go through sharing.queries (scoped), writes through 
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -15,11 +15,11 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from enclave.accounts.scope import scope_of
-from enclave.api_schemas import Code, Fen, InputSchema, Month, ObjectId, QueryPeriod, Text, responses
+from enclave.api_schemas import MAX_FEN, Code, Fen, InputSchema, Month, ObjectId, QueryPeriod, Text, responses
 from enclave.lib import periods
 from enclave.projects.queries import projects_visible_to
 from enclave.sharing import basis, queries, services
-from enclave.sharing.models import INDICATORS, MonthlyReport, SettlementRun
+from enclave.sharing.models import INDICATORS, Adjustment, AdjustmentTarget, MonthlyReport, SettlementRun
 
 router = Router(tags=["结算与核算"])
 INDICATOR_FIELDS = [f for f, _n, _b in INDICATORS]
@@ -398,3 +398,99 @@ def settlement_lines(request, run_id: ObjectId, filters: Query[SettlementLineFil
              "adjustments_fen": line.adjustments_fen, "retained_fen": line.retained_fen, "shares": shares}
         )  # fmt: skip
     return {"run_id": run.pk, "period": run.period, "count": lines.count(), "items": items}
+
+
+# ---------------------------------------------------------------- adjustments (调整记录, issue 13)
+
+# Signed integer fen, as every amount in this API: strict refuses 12.345, "100" and true, so an amount
+# with more than two decimals of a yuan never becomes money (0 is refused by the service, in Chinese).
+SignedFen = Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN)]
+AdjustmentTargetCode = Literal[tuple(AdjustmentTarget.values)]  # type: ignore[valid-type]
+
+
+class AdjustmentIn(InputSchema):
+    project_code: Code
+    concerns_month: Month = Field(description="被更正的已关账月份（须在该项目的利益分享期限内）")
+    target: AdjustmentTargetCode = Field(description="调整对象：retained（县级留成）或指标字段名")  # type: ignore[valid-type]
+    amount_fen: SignedFen = Field(description="调整金额（分，冲减为负，不为0）")
+    reason: Text(2000, 1) = Field(description="原因")  # type: ignore[valid-type]
+
+
+class AdjustmentVoidIn(InputSchema):
+    reason: Text(2000, 1) = Field(description="作废原因")  # type: ignore[valid-type]
+
+
+class AdjustmentOut(Schema):
+    id: int
+    project_code: str
+    month: dt.date = Field(description="计入（结算）月份")
+    concerns_month: dt.date = Field(description="更正月份")
+    target: str
+    amount_fen: int
+    reason: str
+    reverses_id: int | None = Field(description="作废冲销记录所作废的调整；普通调整为 null")
+    voided_by_id: int | None = Field(description="作废本调整的冲销记录；未作废为 null")
+    created_by: str
+    created_at: dt.datetime
+
+
+class AdjustmentPage(Schema):
+    count: int
+    items: list[AdjustmentOut]
+
+
+class AdjustmentFilters(Schema):
+    project_code: Code | None = None
+    month: Month | None = Field(None, description="计入月份")
+    limit: int = Field(50, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+def _adjustments_visible_to(user: Any) -> Any:
+    if not scope_of(user).is_city:
+        raise PermissionDenied("调整记录仅市级可见")
+    return Adjustment.objects.select_related("project", "created_by", "reversal")
+
+
+def _adjustment_out(a: Adjustment) -> dict[str, Any]:
+    reversal = getattr(a, "reversal", None) if a.reverses_id is None else None
+    return {
+        "id": a.pk, "project_code": a.project.code, "month": a.month, "concerns_month": a.concerns_month,
+        "target": a.target, "amount_fen": a.amount_fen, "reason": a.reason, "reverses_id": a.reverses_id,
+        "voided_by_id": reversal.pk if reversal is not None else None, "created_by": str(a.created_by),
+        "created_at": a.created_at,
+    }  # fmt: skip
+
+
+@router.get("/adjustments", response=responses(AdjustmentPage))
+def adjustment_list(request, filters: Query[AdjustmentFilters]):
+    """Corrections of closed months, newest first (the city only); voided ones name their reversal."""
+    qs = _adjustments_visible_to(request.user).order_by("-created_at", "-id")
+    if filters.project_code:
+        qs = qs.filter(project__code=filters.project_code)
+    if filters.month:
+        qs = qs.filter(month=filters.month.replace(day=1))
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "items": [_adjustment_out(a) for a in items]}
+
+
+@router.post("/adjustments", response=responses(AdjustmentOut, 201))
+def adjustment_create(request, payload: AdjustmentIn):
+    """Enter a correction of a closed month (city administrator): it settles in the first open month with
+    the shares of the month it corrects; a month no agreement covers is refused."""
+    _adjustments_visible_to(request.user)
+    project = get_object_or_404(projects_visible_to(request.user), code=payload.project_code)
+    adjustment = services.adjustment_create(
+        actor=request.user, project=project, concerns_month=payload.concerns_month, target=payload.target,
+        amount_fen=payload.amount_fen, reason=payload.reason,
+    )  # fmt: skip
+    return HttpStatus(201, _adjustment_out(adjustment))
+
+
+@router.post("/adjustments/{adjustment_id}/void", response=responses(AdjustmentOut, 201))
+def adjustment_void(request, adjustment_id: ObjectId, payload: AdjustmentVoidIn):
+    """Void an adjustment with a reason: answers its reversal (the negated amount, settled in the first
+    open month). A reversal or an adjustment already voided is refused."""
+    adjustment = get_object_or_404(_adjustments_visible_to(request.user), pk=adjustment_id)
+    reversal = services.adjustment_void(actor=request.user, adjustment=adjustment, reason=payload.reason)
+    return HttpStatus(201, _adjustment_out(reversal))

@@ -43,7 +43,10 @@ class Inputs:
         lines = []
         for r in sorted(self.reports, key=lambda r: (r.project_code, r.month)):
             taxes = ",".join(f"{t}:{v}" for t, v in sorted(r.taxes))
-            adjs = ",".join(f"{a}:{reason}" for a, reason in sorted(r.adjustments))
+            # The month an adjustment corrects is left out: it decides only whether the month settles (the
+            # agreement, in the digest, has one set of shares), and the runs stored before issue 13 keep
+            # their digests.
+            adjs = ",".join(f"{a.amount_fen}:{a.reason}" for a in sorted(r.adjustments))
             lines.append(f"R|{r.project_code}|{r.month.isoformat()}|{taxes}|{r.rebates_fen}|{adjs}")
         for a in sorted(self.agreements.values(), key=lambda a: a.project_code):
             parties = ",".join(f"{p.code}:{p.share_bp}:{int(p.is_host)}" for p in sorted(a.parties))
@@ -95,13 +98,21 @@ def load(months: list[dt.date]) -> Inputs:
     project_t, type_t = Project._meta.db_table, TaxType._meta.db_table
 
     adjustments: dict[tuple[int, dt.date], list[engine.Adjustment]] = defaultdict(list)
-    for project_id, month, amount, reason in (
+    rows = list(
         Adjustment.objects.filter(month__gte=first, month__lte=last, target=AdjustmentTarget.RETAINED)
-        .values_list("project_id", "month", "amount_fen", "reason")
+        .values_list("pk", "reverses_id", "project_id", "month", "amount_fen", "reason", "concerns_month")
         .order_by()
-    ):
-        if month in month_set:
-            adjustments[(project_id, month)].append(engine.Adjustment(amount, reason))
+    )
+    # A voided adjustment and its reversal in the same month cancel out: neither is settled, so voiding
+    # also clears an adjustment the engine could not settle (one entered before issue 13's check).
+    month_of = {pk: month for pk, _r, _p, month, *_rest in rows}
+    cancelled = {
+        pk for pk, reverses, *_rest in rows if reverses is not None and month_of.get(reverses) == month_of[pk]
+    }
+    cancelled |= {reverses for pk, reverses, *_rest in rows if pk in cancelled}
+    for pk, _reverses, project_id, month, amount, reason, concerns in rows:
+        if month in month_set and pk not in cancelled:
+            adjustments[(project_id, month)].append(engine.Adjustment(amount, reason, concerns))
 
     project_ids: dict[str, int] = {}
     reports: list[engine.MonthReport] = []

@@ -177,6 +177,12 @@ class Adjustment(models.Model):
     target = models.CharField(_("调整对象"), max_length=30, choices=AdjustmentTarget.choices)
     amount_fen = models.BigIntegerField(_("调整金额（分，可为负）"))
     reason = models.TextField(_("原因"))
+    # Voiding (作废) never deletes: it adds the reversal, an adjustment of the negated amount that lands in the
+    # first open month like any other and points back here. One reversal per adjustment, none of a reversal.
+    reverses = models.OneToOneField(
+        "self", verbose_name=_("作废的调整"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reversal",
+    )  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

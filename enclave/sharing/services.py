@@ -377,6 +377,30 @@ def first_open_month_after(month: dt.date) -> dt.date:
     return candidate
 
 
+def adjustment_outside_agreement(project: Project, concerns_month: dt.date) -> str | None:
+    """Why an adjustment about `concerns_month` cannot settle for the project (no agreement covers the
+    month), or None. A month inside the agreement settles with its shares even after the agreement ended."""
+    agreement = getattr(project, "agreement", None)
+    if agreement is None:
+        return f"项目“{project.display_code}”没有利益分享协议，不能录入调整"
+    if not agreement.start_month <= concerns_month <= agreement.end_month:
+        return (
+            f"{concerns_month:%Y-%m} 不在该项目的利益分享期限内（{agreement.start_month:%Y-%m}至"
+            f"{agreement.end_month:%Y-%m}），没有可依据的分享比例，不能录入调整"
+        )
+    return None
+
+
+def adjustment_void_refusal(*, is_reversal: bool, is_voided: bool) -> str | None:
+    """The state rule of voiding (作废): an adjustment is voided once; a reversal is never voided
+    (enter a new adjustment instead). None when the adjustment may be voided."""
+    if is_reversal:
+        return "这是一条作废冲销记录，不能再作废；如需恢复原调整，请重新录入一条调整"
+    if is_voided:
+        return "该调整已作废，不能重复作废"
+    return None
+
+
 @transaction.atomic
 def adjustment_create(
     *, actor: Any, project: Project, concerns_month: dt.date, target: str, amount_fen: int, reason: str
@@ -387,7 +411,9 @@ def adjustment_create(
     errors: dict[str, str] = {}
     if not reason:
         errors["reason"] = "调整记录必须填写原因"
-    if not month_is_closed(concerns_month):
+    if concerns_month.day != 1:
+        errors["concerns_month"] = "更正月份应为该月1日"
+    elif not month_is_closed(concerns_month):
         errors["concerns_month"] = f"{concerns_month:%Y-%m} 尚未关账，请直接修改该月报表"
     if target not in AdjustmentTarget.values:
         errors["target"] = "未知的调整对象"
@@ -400,6 +426,8 @@ def adjustment_create(
         errors["amount_fen"] = "调整金额应为非零整数分，且不超过上限"
     if project.status != Status.RECOGNISED:
         errors["project"] = "只能调整已认定项目"
+    elif "concerns_month" not in errors and (outside := adjustment_outside_agreement(project, concerns_month)):
+        errors["concerns_month"] = outside
     if errors:
         raise ValidationError(errors)
     adjustment = Adjustment.objects.create(
@@ -413,6 +441,44 @@ def adjustment_create(
     )
     event_record(actor=actor, verb=Verb.CREATE, target=adjustment, after=snapshot(adjustment), reason=reason)
     return adjustment
+
+
+@transaction.atomic
+def adjustment_void(*, actor: Any, adjustment: Adjustment, reason: str) -> Adjustment:
+    """Void (作废) an adjustment: its reversal, the negated amount with the reason, lands in the first open
+    month like any adjustment. Nothing is deleted; one audit row. Returns the reversal."""
+    _require(actor, {Role.CITY_ADMIN}, "作废调整记录")
+    reason = (reason or "").strip()
+    # Lock the original so two voids at once cannot both pass the check (the one-to-one key also refuses).
+    original = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "作废调整必须填写原因"
+    refusal = adjustment_void_refusal(
+        is_reversal=original.reverses_id is not None,
+        is_voided=Adjustment.objects.filter(reverses=original).exists(),
+    )
+    if refusal:
+        errors["adjustment"] = refusal
+    if errors:
+        raise ValidationError(errors)
+    reversal = Adjustment.objects.create(
+        project_id=original.project_id,
+        month=first_open_month_after(periods.add_months(original.month, -1)),
+        concerns_month=original.concerns_month,
+        target=original.target,
+        amount_fen=-original.amount_fen,
+        reason=reason,
+        reverses=original,
+        created_by=actor,
+    )
+    event_record(
+        actor=actor, verb=Verb.UPDATE, target=original,
+        after={"voided": True, "reversal_id": reversal.pk, "reversal_month": reversal.month.isoformat(),
+               "amount_fen": reversal.amount_fen},
+        reason=reason,
+    )  # fmt: skip
+    return reversal
 
 
 # ---------------------------------------------------------------- rates
@@ -557,6 +623,17 @@ def _party_ids() -> tuple[dict[str, int], dict[str, int]]:
     return dict(Unit.objects.values_list("code", "pk")), dict(Park.objects.values_list("code", "pk"))
 
 
+def engine_refusal(exc: engine.EngineError, label: str) -> str:
+    """The engine's refusal as the page shows it: a project-month it cannot settle is named, with what
+    to do; the run writes nothing."""
+    if isinstance(exc, engine.ProjectMonthError):
+        return (
+            f"{label} 未结算，未写入任何数据：项目 {exc.project_code} 的 {exc.month:%Y-%m} 无法结算（{exc}）。"
+            f"请在“调整记录”中作废该项目计入 {exc.month:%Y-%m} 的有关调整，或更正该项目的利益分享协议，然后重新运行结算"
+        )
+    return f"{label} 未结算，未写入任何数据：{exc}"
+
+
 def settlement_run(*, actor: Any, period: str, progress: Progress | None = None) -> RunResult:
     """Settle a period (month 2024-07, quarter 2024Q3 or year 2024).
 
@@ -584,7 +661,7 @@ def settlement_run(*, actor: Any, period: str, progress: Progress | None = None)
     try:
         result = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
     except engine.EngineError as exc:
-        raise ValidationError({"period": str(exc)}) from exc
+        raise ValidationError({"period": engine_refusal(exc, span.label)}) from exc
     if existing is not None:
         # The same inputs were settled before. The ledger's open months may since have been rewritten by a
         # run on other inputs (a figure changed and then changed back): put the run's postings back.

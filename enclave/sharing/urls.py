@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
     path("adjustments/", views.adjustments, name="adjustments"),
+    path("adjustments/<int:pk>/void/", views.adjustment_void, name="adjustment_void"),
     path("rates/", views.rates, name="rates"),
     path("policies/change/", views.policy_change, name="policy_change"),
 ]

@@ -458,10 +458,20 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ADJUSTMENT_COLUMNS = (
-    Column("项目编号", 15), Column("项目名称", 30), Column("计入月份", 10), Column("更正月份", 10),
-    Column("调整对象", 16), Column("金额（元）", 16, MONEY), Column("原因", 40), Column("录入人", 12),
-    Column("录入时间", 18, "yyyy-mm-dd hh:mm"),
+    Column("编号", 8, "0"), Column("项目编号", 15), Column("项目名称", 30), Column("计入月份", 10), Column("更正月份", 10),
+    Column("调整对象", 16), Column("金额（元）", 16, MONEY), Column("原因", 40), Column("状态", 24),
+    Column("录入人", 12), Column("录入时间", 18, "yyyy-mm-dd hh:mm"),
 )  # fmt: skip
+
+
+def _adjustment_state(a: Adjustment) -> str:
+    """有效, 已作废 (by which reversal) or 作废冲销 (of which adjustment), as the page and export show it."""
+    if a.reverses_id is not None:
+        return _("作废 #%(id)s 的冲销记录") % {"id": a.reverses_id}
+    reversal = getattr(a, "reversal", None)
+    if reversal is not None:
+        return _("已作废（冲销记录 #%(id)s，计入 %(month)s）") % {"id": reversal.pk, "month": f"{reversal.month:%Y-%m}"}
+    return _("有效")
 
 
 @login_required
@@ -489,18 +499,50 @@ def adjustments(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已录入调整，计入 %(month)s") % {"month": f"{adj.month:%Y-%m}"})
                 return redirect("sharing:adjustments")
-    listed = Adjustment.objects.select_related("project", "created_by").order_by("-created_at", "-id")
+    listed = Adjustment.objects.select_related("project", "created_by", "reversal").order_by(
+        "-created_at", "-id"
+    )
     if request.method == "GET" and request.GET.get("format") == "xlsx":
         event_record(actor=request.user, verb=Verb.EXPORT, object_type="sharing.adjustment",
                      object_repr="调整记录", after={"rows": listed.count()})  # fmt: skip
         data = [
-            [a.project.code, a.project.name, f"{a.month:%Y-%m}", f"{a.concerns_month:%Y-%m}", a.get_target_display(),
-             _yuan(a.amount_fen), a.reason, str(a.created_by), a.created_at]
+            [a.pk, a.project.code, a.project.name, f"{a.month:%Y-%m}", f"{a.concerns_month:%Y-%m}",
+             a.get_target_display(), _yuan(a.amount_fen), a.reason, _adjustment_state(a), str(a.created_by),
+             a.created_at]
             for a in listed
         ]  # fmt: skip
         return _xlsx("调整记录", ADJUSTMENT_COLUMNS, data, "调整记录", "调整记录")
     page = Paginator(listed, 20).get_page(page_number(request))
+    for a in page:
+        a.state = _adjustment_state(a)
+        a.may_void = services.adjustment_void_refusal(
+            is_reversal=a.reverses_id is not None, is_voided=getattr(a, "reversal", None) is not None
+        ) is None
     return render(request, "sharing/adjustments.html", {"form": form, "page_obj": page})
+
+
+@login_required
+@require_POST
+def adjustment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void (作废) an adjustment with a reason: its reversal settles in the first open month."""
+    if not scope_of(request.user).is_city:
+        raise PermissionDenied(_("调整记录仅市级可见"))
+    adjustment = get_object_or_404(Adjustment, pk=pk)
+    if request.user.role != Role.CITY_ADMIN:
+        raise PermissionDenied(_("只有市级管理员可以作废调整记录"))
+    try:
+        reversal = services.adjustment_void(
+            actor=request.user, adjustment=adjustment, reason=request.POST.get("reason", "")[:2000]
+        )
+    except ValidationError as exc:
+        messages.error(request, _("未作废调整 #%(id)s：%(errors)s") % {"id": pk, "errors": _("；").join(exc.messages)})
+    else:
+        messages.success(
+            request,
+            _("已作废调整 #%(id)s：冲销记录 #%(reversal)s 计入 %(month)s")
+            % {"id": pk, "reversal": reversal.pk, "month": f"{reversal.month:%Y-%m}"},
+        )
+    return redirect("sharing:adjustments")
 
 
 RATE_COLUMNS = (
