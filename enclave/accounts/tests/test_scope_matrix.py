@@ -30,6 +30,7 @@ from enclave.parks.models import Park, Unit
 from enclave.projects import services as project_services
 from enclave.projects.models import Project, SharingPolicy
 from enclave.sharing import services as sharing_services
+from enclave.sharing.models import Adjustment
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,8 @@ MATRIX: dict[str, Obj | Page] = {
     "sharing:report_edit": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
     "sharing:report_confirm": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
     "sharing:adjustments": Page(allowed=CITY),
+    # Adjustments are the city's: another district is refused (403) before any lookup; GET is a 405.
+    "sharing:adjustment_void": Obj("adjustment", "pk", OTHERS, (403, 404)),
     "sharing:rates": Page(),
     "sharing:policy_change": Page(allowed=("city_admin",)),
     "dashboards:index": Page(),  # each role's own dashboard; another park's or unit's is a 403 (test_queries)
@@ -217,6 +220,9 @@ MATRIX: dict[str, Obj | Page] = {
     "api:settlement_lines": Obj("settlement_run", "run_id", ()),
     # The money path's rules are reference data every business role reads; only the city changes them (403).
     "api:rate_list": Page(),
+    "api:adjustment_list": Page(allowed=CITY),
+    "api:adjustment_create": Page(allowed=("city_admin",), post_only=True),
+    "api:adjustment_void": Obj("adjustment", "adjustment_id", OTHERS, (403, 404)),
     "api:rate_change": Page(allowed=("city_admin",), post_only=True),
     "api:policy_list": Page(),
     "api:policy_change": Obj("policy", "policy_id", ()),
@@ -388,6 +394,11 @@ def world(
         "parcel": parcel.pk, "subpark": subpark.pk, "resource": resource.pk,
         "settlement_run": settlement_run.pk,
         "policy": SharingPolicy.objects.order_by("pk").first().pk,
+        # An adjustment as the city enters it (the ORM: the world's closed months lie before the agreement).
+        "adjustment": Adjustment.objects.create(
+            project=recognised, month=dt.date(2024, 9, 1), concerns_month=dt.date(2024, 8, 1), target="retained",
+            amount_fen=1, reason="矩阵测试调整", created_by=city_admin,
+        ).pk,
     }  # fmt: skip
     secrets = [
         SECRET_NAME,
