@@ -9,9 +9,11 @@ import pytest
 
 from enclave.conftest import client_for
 from enclave.sharing.models import Adjustment, ClosedMonth, SettlementRun
-from enclave.sharing.tests.test_adjustments import JUNE, ended  # noqa: F401 - the fixture
+from enclave.sharing.tests import test_adjustments as scenario
 
 pytestmark = pytest.mark.django_db
+JUNE = scenario.JUNE
+ended = scenario.ended  # the fixture: shares 30:20:50 for July and August 2024, Q3 closed
 
 
 def post(user, path, body, **headers):
