@@ -213,6 +213,11 @@ class TestPage:
         })  # fmt: skip
         assert response.status_code == 200
         assert "不在该项目的利益分享期限内" in response.content.decode()
+        response = client.post("/sharing/adjustments/", {
+            "project_code": ended.code, "concerns_month": "2024-08", "target": "retained",
+            "amount_fen": "10.005", "reason": "更正",
+        })  # fmt: skip
+        assert "最多保留到分" in response.content.decode() and 'value="10.005"' in response.content.decode()
         assert not Adjustment.objects.exists()
 
     def test_others_cannot_void(self, ended, city_admin, mohan_user, wuhua):
