@@ -15,11 +15,29 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from enclave.accounts.scope import scope_of
-from enclave.api_schemas import MAX_FEN, Code, Fen, InputSchema, Month, ObjectId, QueryPeriod, Text, responses
+from enclave.api_schemas import (
+    MAX_FEN,
+    Code,
+    Fen,
+    InputSchema,
+    Month,
+    ObjectId,
+    QueryPeriod,
+    QueryYear,
+    Text,
+    responses,
+)
 from enclave.lib import periods
 from enclave.projects.queries import projects_visible_to
 from enclave.sharing import basis, queries, services
-from enclave.sharing.models import INDICATORS, Adjustment, AdjustmentTarget, MonthlyReport, SettlementRun
+from enclave.sharing.models import (
+    INDICATORS,
+    Adjustment,
+    AdjustmentTarget,
+    MonthlyReport,
+    SettlementRun,
+    TrueUpStatement,
+)
 
 router = Router(tags=["结算与核算"])
 INDICATOR_FIELDS = [f for f, _n, _b in INDICATORS]
@@ -253,6 +271,97 @@ def settlement_run(request, payload: PeriodIn):
 def settlement_close(request, payload: PeriodIn):
     """Close a period: settle from confirmed tax figures and freeze its months."""
     return _run_out(services.settlement_close(actor=request.user, period=payload.period))
+
+
+# ---------------------------------------------------------------- provisional quarters and the annual true-up
+
+
+class ProvisionalOut(Schema):
+    period: str = Field(description="季度，如 2025Q1")
+    provisional: bool = Field(True, description="季度预结算为暂定结果，年终体制结算时清算差额")
+    run_id: int
+    issued_at: dt.datetime
+    retained_fen: int
+    output_digest: str
+    parties: list[PartyTotal] = Field(description="可查看的各方预结算金额（分）")
+
+
+class YearIn(InputSchema):
+    year: int = Field(ge=2000, le=2100, description="年度，如 2025")
+
+
+class ProvisionalFilters(Schema):
+    year: QueryYear | None = None
+
+
+class TrueUpLineOut(Schema):
+    code: str
+    name: str
+    kind: Literal["unit", "park"]
+    quarters_fen: list[int] = Field(description="一至四季度预结算（分），未出具的季度为 0")
+    provisional_fen: int
+    year_fen: int = Field(description="按确认数据重新结算的全年金额（分）")
+    difference_fen: int = Field(description="应补（正）/应退（负）= year_fen − provisional_fen")
+
+
+class TrueUpOut(Schema):
+    year: int
+    run_id: int
+    quarters: list[str] = Field(description="已出具预结算的季度，如 [\"Q1\", \"Q2\"]")
+    digest: str = Field(description="年终体制结算摘要（SM3），由年度与各季度结算结果摘要及各方金额得出")
+    created_at: dt.datetime
+    lines: list[TrueUpLineOut]
+
+
+def _provisional_out(statement: Any, user: Any) -> dict[str, Any]:
+    visible = {p.code: p.name for p in queries.parties_visible_to(user)}
+    return {
+        "period": statement.period, "provisional": True, "run_id": statement.run_id,
+        "issued_at": statement.issued_at, "retained_fen": statement.run.retained_fen,
+        "output_digest": statement.run.output_digest,
+        "parties": [{"code": c, "name": visible[c], "share_fen": a}
+                    for c, a in statement.run.totals.values_list("party_code", "amount_fen") if c in visible],
+    }  # fmt: skip
+
+
+def _true_up_out(statement: Any, user: Any) -> dict[str, Any]:
+    return {
+        "year": statement.year, "run_id": statement.run_id, "quarters": statement.quarters,
+        "digest": statement.digest, "created_at": statement.created_at,
+        "lines": [{"code": r.party.code, "name": r.party.name, "kind": r.party.kind,
+                   "quarters_fen": list(r.quarters_fen), "provisional_fen": r.provisional_fen,
+                   "year_fen": r.year_fen, "difference_fen": r.difference_fen}
+                  for r in queries.true_up_rows(statement, user)],
+    }  # fmt: skip
+
+
+@router.post("/settlements/provisional", response=responses(ProvisionalOut, 201))
+def settlement_provisional(request, payload: PeriodIn):
+    """Issue a quarter's provisional statement (季度预结算, city administrator): settled on the figures known
+    now, estimates included; its months stay open; issued once; the year's true-up settles the difference."""
+    statement = services.settlement_provisional(actor=request.user, period=payload.period)
+    return HttpStatus(201, _provisional_out(statement, request.user))
+
+
+@router.get("/settlements/provisional", response=responses(list[ProvisionalOut]))
+def provisional_list(request, filters: Query[ProvisionalFilters]):
+    """The provisional quarters issued (newest first), with the parties' amounts the user may read."""
+    return [_provisional_out(s, request.user) for s in queries.provisional_statements(filters.year)]
+
+
+@router.post("/true-ups", response=responses(TrueUpOut, 201))
+def true_up_create(request, payload: YearIn):
+    """The annual true-up (年终体制结算, city administrator): settle the year on confirmed tax data, close it,
+    and per party the year less the provisional quarters. Once per year."""
+    statement = services.settlement_true_up(actor=request.user, year=payload.year)
+    return HttpStatus(201, _true_up_out(statement, request.user))
+
+
+@router.get("/true-ups/{year}", response=responses(TrueUpOut))
+def true_up_detail(request, year: QueryYear):
+    """A year's true-up statement: the lines of the parties the user may read (a district: its own)."""
+    statement = get_object_or_404(TrueUpStatement.objects.select_related("run"), year=year)
+    return _true_up_out(statement, request.user)
 
 
 @router.get("/statements/{party_code}", response=responses(StatementOut))

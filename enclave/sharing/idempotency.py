@@ -22,7 +22,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from enclave.sharing.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-MONEY_ROUTES = re.compile(r"^/api/v1/(reports(/bulk|/\d+(/confirm)?)?|settlements/(run|close)|adjustments(/\d+/void)?)$")
+MONEY_ROUTES = re.compile(
+    r"^/api/v1/(reports(/bulk|/\d+(/confirm)?)?|settlements/(run|close|provisional)|true-ups|adjustments(/\d+/void)?)$"
+)
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,100}$")
 MISMATCH = "该幂等键（Idempotency-Key）已用于另一份不同的请求内容；请为新请求使用新的幂等键"
 BAD_KEY = "幂等键（Idempotency-Key）应为1至100个可见ASCII字符"

@@ -48,3 +48,27 @@ def close(actor: Any, params: dict[str, Any], progress: Progress) -> dict[str, A
         "url": f"{reverse('sharing:overview')}?period={result.run.period}",
         "run": result.run.pk,
     }
+
+
+PROVISIONAL = gettext_noop("%(period)s：已出具季度预结算（暂定，年终体制结算时清算差额）")
+TRUE_UP = gettext_noop("%(year)s 年：年终体制结算已完成，全年已关账（摘要 %(digest)s）")
+
+
+@job_kind("settle_provisional", _("季度预结算"))
+def provisional(actor: Any, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    statement = services.settlement_provisional(actor=actor, period=params["period"], progress=progress)
+    return {
+        **_message(PROVISIONAL, period=statement.period),
+        "url": f"{reverse('sharing:overview')}?period={statement.period}",
+        "run": statement.run_id,
+    }
+
+
+@job_kind("true_up", _("年终体制结算"))
+def true_up(actor: Any, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    statement = services.settlement_true_up(actor=actor, year=params["year"], progress=progress)
+    return {
+        **_message(TRUE_UP, year=str(statement.year), digest=statement.digest[:12]),
+        "url": f"{reverse('sharing:true_up')}?year={statement.year}",
+        "run": statement.run_id,
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -256,6 +256,67 @@ class ClosedMonth(models.Model):
     class Meta:
         ordering = ["month"]
         verbose_name = verbose_name_plural = _("已关账月份")
+
+
+class ProvisionalStatement(models.Model):
+    """A quarter's provisional statement (季度预结算): the run the city paid the quarter on, figures known then
+    (estimates included). Issued once; the year's true-up settles the difference (年终体制结算)."""
+
+    period = models.CharField(_("季度"), max_length=10, unique=True)
+    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="provisional_statements")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period"]
+        verbose_name = verbose_name_plural = _("季度预结算")
+
+    def __str__(self) -> str:
+        return f"{self.period} 预结算"
+
+
+class TrueUpStatement(models.Model):
+    """A year's true-up (年终体制结算): the year settled on confirmed data against its provisional quarters.
+    `digest` is the SM3 of the figures and of the runs they come from (sharing/trueup.py canonical)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="true_ups")
+    quarters = models.JSONField(_("已出具预结算的季度"), default=list)
+    digest = models.CharField(_("年终结算摘要（SM3）"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = verbose_name_plural = _("年终体制结算")
+
+    def __str__(self) -> str:
+        return f"{self.year} 年终体制结算"
+
+
+class TrueUpLine(models.Model):
+    """One party's line of a true-up: each provisional quarter, the year, and the difference to settle."""
+
+    statement = models.ForeignKey(TrueUpStatement, on_delete=models.CASCADE, related_name="lines")
+    party_code = models.CharField(max_length=32)
+    q1_fen = models.BigIntegerField(_("一季度预结算（分）"))
+    q2_fen = models.BigIntegerField(_("二季度预结算（分）"))
+    q3_fen = models.BigIntegerField(_("三季度预结算（分）"))
+    q4_fen = models.BigIntegerField(_("四季度预结算（分）"))
+    provisional_fen = models.BigIntegerField(_("预结算合计（分）"))
+    year_fen = models.BigIntegerField(_("年度清算（分）"))
+    difference_fen = models.BigIntegerField(_("应补（+）/应退（−）（分）"))
+
+    class Meta:
+        ordering = ["party_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "party_code"], name="one_true_up_line_per_party"),
+            models.CheckConstraint(
+                name="true_up_line_adds_up",
+                condition=Q(provisional_fen=F("q1_fen") + F("q2_fen") + F("q3_fen") + F("q4_fen"))
+                & Q(difference_fen=F("year_fen") - F("provisional_fen")),
+            ),
+        ]
 
 
 class SettlementLine(models.Model):

@@ -21,10 +21,12 @@ from enclave.sharing.models import (
     Adjustment,
     ClosedMonth,
     MonthlyReport,
+    ProvisionalStatement,
     RetentionRate,
     SettlementLine,
     SettlementRun,
     SettlementShare,
+    TrueUpStatement,
 )
 
 
@@ -266,3 +268,36 @@ def rates_listed(*, tax_code: str = "") -> QuerySet[RetentionRate]:
         "tax_type__sort_order", "tax_type__code", "-effective_from"
     )
     return rows.filter(tax_type__code=tax_code) if tax_code else rows
+
+
+# ---------------------------------------------------------------- provisional quarters and the annual true-up
+
+
+@dataclass(frozen=True)
+class TrueUpRow:
+    party: Party
+    quarters_fen: tuple[int, int, int, int]
+    provisional_fen: int
+    year_fen: int
+    difference_fen: int
+
+
+def provisional_for(period: periods.Period) -> ProvisionalStatement | None:
+    """The quarter's provisional statement (季度预结算), when one was issued."""
+    return ProvisionalStatement.objects.filter(period=period.label).select_related("run", "issued_by").first()
+
+
+def provisional_statements(year: int | None = None) -> QuerySet[ProvisionalStatement]:
+    qs = ProvisionalStatement.objects.select_related("run", "issued_by").order_by("-period")
+    return qs.filter(period__startswith=f"{year}Q") if year else qs
+
+
+def true_up_rows(statement: TrueUpStatement, user: object) -> list[TrueUpRow]:
+    """The statement's lines of the parties the user may read (a district: its own line only)."""
+    visible = {p.code: p for p in parties_visible_to(user)}
+    return [
+        TrueUpRow(visible[line.party_code], (line.q1_fen, line.q2_fen, line.q3_fen, line.q4_fen),
+                  line.provisional_fen, line.year_fen, line.difference_fen)
+        for line in statement.lines.all()
+        if line.party_code in visible
+    ]  # fmt: skip

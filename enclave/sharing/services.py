@@ -33,7 +33,7 @@ from enclave.lib import periods
 from enclave.parks.models import Park, Unit
 from enclave.projects.models import Project
 from enclave.projects.workflow import Status
-from enclave.sharing import engine, fetch, ledger
+from enclave.sharing import engine, fetch, ledger, trueup
 from enclave.sharing.models import (
     INDICATORS,
     Adjustment,
@@ -42,12 +42,15 @@ from enclave.sharing.models import (
     DataStatus,
     MonthlyReport,
     MonthlyTax,
+    ProvisionalStatement,
     RetentionRate,
     RunTotal,
     SettlementLine,
     SettlementRun,
     SettlementShare,
     TaxType,
+    TrueUpLine,
+    TrueUpStatement,
 )
 
 MAX_FEN = 10**15
@@ -942,3 +945,119 @@ def settlement_close(*, actor: Any, period: str, progress: Progress | None = Non
             ledger.month_seal(closed)
     event_record(actor=actor, verb=Verb.UPDATE, target=result.run, after={"closed": span.label})
     return result
+
+
+# ---------------------------------------------------------------- provisional quarters and the annual true-up
+
+
+def _quarter(period: str) -> periods.Period:
+    try:
+        span = periods.parse(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    if "Q" not in span.label:
+        raise ValidationError({"period": f"预结算按季度出具，应为如 2025Q1 的季度，而不是“{span.label}”"})
+    return span
+
+
+def settlement_provisional(*, actor: Any, period: str, progress: Progress | None = None) -> ProvisionalStatement:
+    """Issue a quarter's provisional statement (季度预结算): settle it on the figures known now, estimates
+    included, and keep that run as what the quarter was paid on. Its months stay open: corrections and the
+    confirmed tax data still reach them, and the year's true-up settles the difference. Issued once."""
+    _require(actor, {Role.CITY_ADMIN}, "出具季度预结算")
+    span = _quarter(period)
+    if ProvisionalStatement.objects.filter(period=span.label).exists():
+        raise ValidationError({"period": f"{span.label} 的季度预结算已出具，差额在年终体制结算中清算，不能重复出具"})
+    months = fetch.months_between(span.start, span.end)
+    if ClosedMonth.objects.filter(month__in=months).exists():
+        raise ValidationError({"period": f"{span.label} 已有月份关账，结算已是最终结果，无需出具预结算"})
+    result = settlement_run(actor=actor, period=span.label, progress=progress)
+    try:
+        with transaction.atomic():
+            statement = ProvisionalStatement.objects.create(period=span.label, run=result.run, issued_by=actor)
+            event_record(
+                actor=actor, verb=Verb.CREATE, target=statement,
+                after={"period": span.label, "run": result.run.pk, "retained_fen": result.run.retained_fen,
+                       "totals": {s.party_code: s.amount_fen for s in result.totals}},
+            )  # fmt: skip
+    except IntegrityError as exc:  # issued by another request in the meantime
+        raise ValidationError({"period": f"{span.label} 的季度预结算已出具，不能重复出具"}) from exc
+    return statement
+
+
+def _year(year: int | str) -> int:
+    from enclave.lib import params
+
+    try:
+        return params.year(str(year))
+    except params.ParamError as exc:
+        raise ValidationError({"year": str(exc)}) from exc
+
+
+def _true_up_of(year: int, run: SettlementRun) -> tuple[trueup.TrueUp, str]:
+    """The true-up of a year from stored runs (the year's and each issued quarter's), with its digest."""
+    issued = ProvisionalStatement.objects.filter(period__startswith=f"{year}Q").select_related("run")
+    quarters = {s.period[4:]: dict(s.run.totals.values_list("party_code", "amount_fen")) for s in issued}
+    result = trueup.true_up(year, quarters, dict(run.totals.values_list("party_code", "amount_fen")))
+    digests = {s.period[4:]: s.run.output_digest for s in issued}
+    digest = sm3(trueup.canonical(result, year_output_digest=run.output_digest, quarter_output_digests=digests))
+    return result, digest
+
+
+def settlement_true_up(*, actor: Any, year: int | str, progress: Progress | None = None) -> TrueUpStatement:
+    """The annual true-up (年终体制结算): close the year on confirmed tax data (关账: every month settled once
+    more and frozen), then write, per party, what the provisional quarters gave, what the year gives and the
+    difference to pay or receive, with the digest of the runs it comes from. Once per year."""
+    _require(actor, {Role.CITY_ADMIN}, "进行年终体制结算")
+    year_no = _year(year)
+    if TrueUpStatement.objects.filter(year=year_no).exists():
+        raise ValidationError({"year": f"{year_no} 年的年终体制结算已完成，不能重复进行"})
+    label = str(year_no)
+    months = fetch.months_between(dt.date(year_no, 1, 1), dt.date(year_no, 12, 1))
+    with transaction.atomic():
+        if ClosedMonth.objects.filter(month__in=months).count() == len(months):
+            result = settlement_run(actor=actor, period=label, progress=progress)  # closed by quarters already
+        else:
+            result = settlement_close(actor=actor, period=label, progress=progress)
+        computed, digest = _true_up_of(year_no, result.run)
+        statement = TrueUpStatement.objects.create(
+            year=year_no, run=result.run, quarters=list(computed.issued), digest=digest, created_by=actor
+        )
+        TrueUpLine.objects.bulk_create(
+            TrueUpLine(
+                statement=statement, party_code=line.party_code,
+                q1_fen=line.quarters_fen[0], q2_fen=line.quarters_fen[1], q3_fen=line.quarters_fen[2],
+                q4_fen=line.quarters_fen[3], provisional_fen=line.provisional_fen, year_fen=line.year_fen,
+                difference_fen=line.difference_fen,
+            )
+            for line in computed.lines
+        )  # fmt: skip
+        event_record(
+            actor=actor, verb=Verb.CREATE, target=statement,
+            after={"year": year_no, "run": result.run.pk, "quarters": list(computed.issued), "digest": digest,
+                   "difference_fen": {line.party_code: line.difference_fen for line in computed.lines}},
+        )  # fmt: skip
+    return statement
+
+
+@dataclass(frozen=True)
+class TrueUpVerification:
+    year: int
+    stored_digest: str
+    digest: str  # recomputed from the stored runs
+    year_run_reproduced: bool  # the year settled again from today's data gives the stored run's output
+
+    @property
+    def matches(self) -> bool:
+        return self.stored_digest == self.digest and self.year_run_reproduced
+
+
+def true_up_verify(*, year: int | str) -> TrueUpVerification:
+    """Recompute a stored true-up from its runs, and the year's run from the data, writing nothing."""
+    year_no = _year(year)
+    statement = TrueUpStatement.objects.filter(year=year_no).select_related("run").first()
+    if statement is None:
+        raise ValidationError({"year": f"{year_no} 年尚未进行年终体制结算"})
+    _result, digest = _true_up_of(year_no, statement.run)
+    check = settlement_verify(period=str(year_no))
+    return TrueUpVerification(year_no, statement.digest, digest, check.output_digest == statement.run.output_digest)

@@ -33,7 +33,7 @@ from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
 from enclave.projects import services as project_services
 from enclave.projects.models import SharingPolicy
 from enclave.projects.queries import project_for_user_or_404
-from enclave.query_params import page_number
+from enclave.query_params import page_number, param
 from enclave.sharing import accounting, basis, queries, services
 from enclave.sharing import excel as sharing_excel
 from enclave.sharing.forms import AdjustmentForm, PolicyChangeForm, RateChangeForm, RateForm, ReportForm
@@ -45,6 +45,7 @@ from enclave.sharing.models import (
     MonthlyReport,
     SettlementRun,
     TaxType,
+    TrueUpStatement,
 )
 
 
@@ -112,6 +113,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     months = periods_months(period)
     closed = ClosedMonth.objects.filter(month__in=months).count()
     runs = SettlementRun.objects.filter(period=period.label)[:5] if scope_of(request.user).is_city else []
+    provisional = queries.provisional_for(period)
     # Only reports the user may read: another district's estimates are its business (check 9, aggregates).
     estimated = (
         queries.reports_visible_to(request.user)
@@ -130,6 +132,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "estimated": estimated,
             "may_run": request.user.role == Role.CITY_ADMIN,
+            "provisional": provisional,
+            "may_issue_provisional": request.user.role == Role.CITY_ADMIN and "Q" in period.label
+            and provisional is None and closed == 0,
         },
     )
 
@@ -194,7 +199,8 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
             f"结算单-{party.code}-{period.label}",
             "结算单",
         )
-    return render(request, "sharing/statement.html", {"period": period, "party": party, "st": st})
+    return render(request, "sharing/statement.html",
+                  {"period": period, "party": party, "st": st, "provisional": queries.provisional_for(period)})  # fmt: skip
 
 
 @login_required
@@ -638,3 +644,80 @@ def policy_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已调整：%(policy)s，原比例在前一日结束") % {"policy": str(row)})
             return redirect("parks:index")
     return render(request, "sharing/policy_change.html", {"form": form})
+
+
+# ---------------------------------------------------------------- provisional quarters and the annual true-up
+
+TRUE_UP_COLUMNS = (
+    Column("代码", 12),
+    Column("单位/园区", 24),
+    Column("类别", 8),
+    Column("一季度预结算（元）", 18, MONEY),
+    Column("二季度预结算（元）", 18, MONEY),
+    Column("三季度预结算（元）", 18, MONEY),
+    Column("四季度预结算（元）", 18, MONEY),
+    Column("预结算合计（元）", 18, MONEY),
+    Column("年度清算（元）", 18, MONEY),
+    Column("应补（+）/应退（−）（元）", 20, MONEY),
+)
+
+
+@login_required
+@require_POST
+def provisional(request: HttpRequest) -> HttpResponse:
+    """Issue the quarter's provisional statement (季度预结算) as a background job (city administrator)."""
+    return _start(request, "settle_provisional")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@chinese_documents(when=xlsx_requested)
+def true_up(request: HttpRequest) -> HttpResponse:
+    """A year's true-up (年终体制结算): the provisional quarters issued, and once the year is settled on
+    confirmed data, each visible party's quarters, year and difference; the city administrator starts it."""
+    if request.method == "POST":
+        if request.user.role != Role.CITY_ADMIN:
+            raise PermissionDenied(_("只有市级管理员可以进行年终体制结算"))
+        try:
+            year = parse.year(request.POST.get("year", ""))
+        except parse.ParamError as exc:
+            messages.error(request, str(exc))
+            return redirect("sharing:true_up")
+        job = job_start(actor=request.user, kind="true_up", params={"year": year})
+        return redirect("jobs:detail", pk=job.pk)
+    year = param(request.GET, "year", parse.year, timezone.localdate().year - 1)
+    statement = TrueUpStatement.objects.filter(year=year).select_related("run", "created_by").first()
+    rows = queries.true_up_rows(statement, request.user) if statement else []
+    if request.GET.get("format") == "xlsx":
+        if statement is None:
+            raise Http404(_("%(year)s 年尚未进行年终体制结算") % {"year": year})
+        export_record(actor=request.user, what="sharing.trueupstatement", filters={"year": str(year)},
+                      description=f"{year}年", rows=len(rows))  # fmt: skip
+        data = [[r.party.code, r.party.name, "承载地" if r.party.kind == "park" else "协作地",
+                 *(_yuan(q) for q in r.quarters_fen), _yuan(r.provisional_fen), _yuan(r.year_fen),
+                 _yuan(r.difference_fen)] for r in rows]  # fmt: skip
+        data.append(["合计", "", "", *(_yuan(sum(r.quarters_fen[i] for r in rows)) for i in range(4)),
+                     _yuan(sum(r.provisional_fen for r in rows)), _yuan(sum(r.year_fen for r in rows)),
+                     _yuan(sum(r.difference_fen for r in rows))])  # fmt: skip
+        data.append([f"摘要（SM3）：{statement.digest}；年度结算输入摘要：{statement.run.input_digest}",
+                     *([None] * (len(TRUE_UP_COLUMNS) - 1))])  # fmt: skip
+        return xlsx_table(what="年终体制结算单", columns=TRUE_UP_COLUMNS, rows=data, sheet="年终体制结算",
+                          stem=f"年终体制结算-{year}", description=f"{year}年")  # fmt: skip
+    return render(
+        request,
+        "sharing/true_up.html",
+        {
+            "year": year,
+            "statement": statement,
+            "rows": rows,
+            "totals": {
+                "quarters": [sum(r.quarters_fen[i] for r in rows) for i in range(4)],
+                "provisional": sum(r.provisional_fen for r in rows),
+                "year": sum(r.year_fen for r in rows),
+                "difference": sum(r.difference_fen for r in rows),
+            },
+            "issued": queries.provisional_statements(year),
+            "may_run": request.user.role == Role.CITY_ADMIN and statement is None,
+            "period": periods.year(year),
+        },
+    )

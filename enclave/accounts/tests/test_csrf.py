@@ -27,7 +27,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # Page routes that only accept POST (their GET must be a 405).
 POST_ONLY_PAGES = {
     "projects:file", "projects:action", "projects:conflict_resolve", "sharing:run", "sharing:close",
-    "sharing:report_confirm", "sharing:adjustment_void", "accounts:logout", "assessment:run_start", "assessment:publish",
+    "sharing:report_confirm", "sharing:adjustment_void", "sharing:provisional", "accounts:logout", "assessment:run_start", "assessment:publish",
     "assessment:bonus_draft", "assessment:target_change",
     "leads:move", "leads:fact", "leads:share", "land:building_add",
     "land:milestone_add", "land:milestone_done", "land:tenant_add",
@@ -71,6 +71,7 @@ def _api_operations(objects: dict, recognised) -> list[tuple[str, str, str]]:
     fill = {
         "enterprise_id": objects["enterprise"], "project_id": objects["filed"], "report_id": objects["report"],
         "party_code": "530102", "code": "mohan", "conflict_id": 1, "run_id": objects["draft_run"], "adjustment_id": 1,
+        "year": 2024,
         "lead_id": objects["lead"], "visit_id": objects["visit"], "parcel_id": objects["parcel"],
         "subpark_id": objects["subpark"], "resource_id": objects["resource"], "policy_id": objects["policy"],
     }  # fmt: skip

@@ -121,6 +121,8 @@ MATRIX: dict[str, Obj | Page] = {
     "sharing:overview": Page(),
     "sharing:run": Page(allowed=("city_admin",), post_only=True),
     "sharing:close": Page(allowed=("city_admin",), post_only=True),
+    "sharing:provisional": Page(allowed=("city_admin",), post_only=True),
+    "sharing:true_up": Page(),  # each party sees its own line; starting it is the city administrator's (views test)
     "sharing:statement": Obj("wuhua_party", "code", (*OTHERS, "mohan_user"), (403,)),
     "sharing:drilldown": Obj("wuhua_party", "code", (*OTHERS, "mohan_user"), (403,)),
     "sharing:accounting": Page(),
@@ -214,6 +216,10 @@ MATRIX: dict[str, Obj | Page] = {
     "api:report_confirm": Obj("report", "report_id", ("panlong", "lingang_user")),
     "api:settlement_run": Page(allowed=("city_admin",), post_only=True),
     "api:settlement_close": Page(allowed=("city_admin",), post_only=True),
+    "api:settlement_provisional": Page(allowed=("city_admin",), post_only=True),
+    "api:provisional_list": Page(),
+    "api:true_up_create": Page(allowed=("city_admin",), post_only=True),
+    "api:true_up_detail": Page(),  # lines filtered to the visible parties (sharing/tests/test_true_up_views_api.py)
     "api:statement": Obj("wuhua_party", "party_code", (*OTHERS, "mohan_user"), (403,)),
     "api:accounting_table": Page(),  # the page's scope: a unit or park its own row, the city every row and total
     # Every business role reaches a run; a unit or park reads only the lines it has a share in (test_api_settlement_lines).
