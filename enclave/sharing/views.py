@@ -193,7 +193,8 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
                 for line in st.lines]  # fmt: skip
         rows.append(["合计", "", "", _yuan(st.retained_fen), _yuan(st.share_fen)])
         return _xlsx(
-            f"{party.name} {period.label} 利益分享结算单",
+            f"{party.name} {period.label} 利益分享结算单"
+            + ("（季度预结算，暂定，年终体制结算时清算差额）" if queries.provisional_for(period) and not st.is_closed else ""),
             STATEMENT_COLUMNS,
             rows,
             f"结算单-{party.code}-{period.label}",
