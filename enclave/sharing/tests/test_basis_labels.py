@@ -115,7 +115,7 @@ def walked(world):
 
 
 # Routes without an object of the world that still take an argument: reference data.
-PAGE_KWARGS = {"parks:park_detail": {"code": "mohan"}, "api:park_detail": {"code": "mohan"}}
+PAGE_KWARGS = {"parks:park_detail": {"code": "mohan"}, "api:park_detail": {"code": "mohan"}, "api:true_up_detail": {"year": 2024}}
 
 
 def url_of(name: str, objects: dict, recognised: object) -> str:
