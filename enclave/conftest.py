@@ -1,7 +1,8 @@
 """Named personas and small builders shared by every app's tests.
 
 Personas (as in healthchecks' alice/bob/charlie): a city administrator, an investment-bureau reviewer,
-a Wuhua district user, a Panlong district user, a Mohan park user, a Lingang park user and an auditor;
+a finance-bureau user (市财政局/市税务局, `caizheng`), a Wuhua district user, a Panlong district user,
+a Mohan park user, a Lingang park user and an auditor;
 and the three administrators of 三权分立: system (sys_admin), security (security_admin), audit (audit_admin).
 Administrators need a second factor: `client_for(user)` signs any persona in, TOTP included.
 """
@@ -103,6 +104,12 @@ def city_admin(db: Any) -> User:
 @pytest.fixture
 def reviewer(db: Any) -> User:
     return persona("reviewer", Role.REVIEWER)
+
+
+@pytest.fixture
+def finance(db: Any) -> User:
+    """市财政局/市税务局: confirms tax figures."""
+    return persona("caizheng", Role.FINANCE)
 
 
 @pytest.fixture

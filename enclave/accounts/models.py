@@ -21,6 +21,8 @@ from enclave.accounts.fields import SM4TextField
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市发展改革委（市级管理员）")
     REVIEWER = "reviewer", _("市投资促进局（审查人员）")
+    # 市财政局 and 市税务局 in one role: they confirm the tax figures (one row, a filter, or the bureau's extract).
+    FINANCE = "finance", _("市财政局/市税务局（财税部门）")
     PARK = "park", _("园区管委会")
     UNIT = "unit", _("协作地（县区、开发区）")
     AUDITOR = "auditor", _("只读审计人员")
@@ -31,7 +33,7 @@ class Role(models.TextChoices):
 
 # 三员: the three administrators, who see no business data.
 ADMIN_ROLES = (Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
-BUSINESS_ROLES = (Role.CITY_ADMIN, Role.REVIEWER, Role.PARK, Role.UNIT, Role.AUDITOR)
+BUSINESS_ROLES = (Role.CITY_ADMIN, Role.REVIEWER, Role.FINANCE, Role.PARK, Role.UNIT, Role.AUDITOR)
 NO_ROLE = ""  # an account created by the system administrator, not yet granted a role
 
 
@@ -76,6 +78,7 @@ class User(AbstractUser):
                         role__in=[
                             Role.CITY_ADMIN,
                             Role.REVIEWER,
+                            Role.FINANCE,
                             Role.AUDITOR,
                             Role.SYS_ADMIN,
                             Role.SECURITY_ADMIN,

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from enclave.accounts.models import Role
 
-CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.REVIEWER, Role.AUDITOR})
+# The finance role (市财政局/市税务局) reads city-wide, like the auditor, and confirms tax figures.
+CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.REVIEWER, Role.FINANCE, Role.AUDITOR})
 REVIEW_ROLES = frozenset({Role.CITY_ADMIN, Role.REVIEWER})
 
 
@@ -43,6 +44,26 @@ class Scope:
     def can_change_rules(self) -> bool:
         """The effective-dated rules of the money path (retention rates, sharing defaults): the city only."""
         return self.role == Role.CITY_ADMIN
+
+    @property
+    def can_confirm_tax(self) -> bool:
+        """Tax figures are the finance and tax bureaus' to confirm (one row, a filter, or their extract);
+        the city administrator no longer does (issue 13)."""
+        return self.role == Role.FINANCE
+
+    @property
+    def can_confirm_indicators(self) -> bool:
+        """Indicator figures come from the statistics bureau, which has no account: the city enters its
+        confirmation, as before."""
+        return self.role == Role.CITY_ADMIN
+
+
+def may_confirm_tax(user: object) -> bool:
+    return scope_of(user).can_confirm_tax
+
+
+def may_confirm_indicators(user: object) -> bool:
+    return scope_of(user).can_confirm_indicators
 
 
 def scope_of(user: object) -> Scope:

@@ -31,7 +31,7 @@ from enclave.projects.models import Project
 from enclave.projects.workflow import Status
 from enclave.sharing.models import SettlementShare
 
-BUSINESS_ROLES = frozenset({Role.CITY_ADMIN, Role.REVIEWER, Role.AUDITOR, Role.PARK, Role.UNIT})
+BUSINESS_ROLES = frozenset({Role.CITY_ADMIN, Role.REVIEWER, Role.FINANCE, Role.AUDITOR, Role.PARK, Role.UNIT})
 PUBLIC_STATES = (AssessmentRun.PUBLISHED, AssessmentRun.SUPERSEDED)
 SMALL_CELL = 3  # fewer enterprises than this in a unit–park–period cell: its tax figure is not published
 

@@ -54,6 +54,7 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("city", Role.CITY_ADMIN, full_name="市发展改革委（演示）"),
     DemoUser("reviewer", Role.REVIEWER, full_name="市投资促进局（演示）"),
+    DemoUser("caizheng", Role.FINANCE, full_name="市财政局/市税务局（演示）"),
     DemoUser("auditor", Role.AUDITOR, full_name="审计人员（演示）"),
     # Bonus-points workflow (enclave/assessment/services.py): city-level accounts in the groups 市考核办 and
     # 行业主管部门 (see enclave/assessment/demo.py).
@@ -696,6 +697,7 @@ def demo_build() -> dict[str, str]:
     demo_reports_build(
         park_users={"mohan": builder.users["mohan"], "lingang": builder.users["lingang"]},
         city_admin=builder.users["city"],
+        finance=builder.users["caizheng"],
     )
     from enclave.assessment.demo import demo_assessment_build
 

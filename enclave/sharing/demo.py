@@ -56,7 +56,7 @@ def _report_values(
 
 
 @transaction.atomic
-def demo_reports_build(*, park_users: dict[str, Any], city_admin: Any) -> int:
+def demo_reports_build(*, park_users: dict[str, Any], city_admin: Any, finance: Any) -> int:
     """Enter, confirm, settle and close the demo's monthly reports through the services; returns the count."""
     if MonthlyReport.objects.exists():
         return 0
@@ -73,7 +73,7 @@ def demo_reports_build(*, park_users: dict[str, Any], city_admin: Any) -> int:
                 actor=park_users[project.park.code], project=project, month=month, taxes=taxes, values=values
             )
             if month < dt.date(2025, 3, 1):
-                services.report_confirm(actor=city_admin, report=report, what="tax")
+                services.report_confirm(actor=finance, report=report, what="tax")
                 services.report_confirm(actor=city_admin, report=report, what="indicators")
             month, index, count = add_months(month, 1), index + 1, count + 1
     for quarter in CLOSED_QUARTERS:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from enclave import effective
 from enclave.accounts.models import Role
-from enclave.accounts.scope import scope_of
+from enclave.accounts.scope import may_confirm_indicators, may_confirm_tax, scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import diff, event_record, snapshot
 from enclave.lib import periods
@@ -350,8 +350,14 @@ def report_update(
 
 @transaction.atomic
 def report_confirm(*, actor: Any, report: MonthlyReport, what: str) -> MonthlyReport:
-    """The finance/tax bureau (taxes) or statistics bureau (indicators) confirms figures, via the city."""
-    _require(actor, {Role.CITY_ADMIN}, "确认月度数据")
+    """The finance/tax bureau confirms tax figures; the statistics bureau's indicators are confirmed via
+    the city (accounts.scope: may_confirm_tax, may_confirm_indicators)."""
+    if not (may_confirm_tax(actor) or may_confirm_indicators(actor)):
+        raise PermissionDenied("您的角色无权确认月度数据")
+    if what == "tax" and not may_confirm_tax(actor):
+        raise PermissionDenied("只有市财政局/市税务局（财税部门）可以确认税收数据")
+    if what == "indicators" and not may_confirm_indicators(actor):
+        raise PermissionDenied("只有市级管理员可以确认统计指标数据")
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     if month_is_closed(report.month):
         raise ValidationError({"month": "该月份已关账"})

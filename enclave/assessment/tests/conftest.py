@@ -46,7 +46,7 @@ def recognise(unit_user, reviewer, *, partners=(), planned_wan=5000, on=dt.date(
 
 
 @pytest.fixture
-def q3_world(wuhua, panlong, reviewer, mohan_user, city_admin):
+def q3_world(wuhua, panlong, reviewer, mohan_user, city_admin, finance):
     """Wuhua (with Panlong as partner) lands a 5000万元 project in Mohan on 2024-06-20; July–September are
     reported (fixed-asset investment 300, 500, 700万元; VAT 10, 20, 30万元), confirmed and closed."""
     project = recognise(wuhua, reviewer, partners=["530103"], name="五华盘龙轻纺项目")
@@ -58,7 +58,7 @@ def q3_world(wuhua, panlong, reviewer, mohan_user, city_admin):
             taxes={"vat": vat * WAN},
             values={"fixed_asset_investment_fen": fai * WAN, "out_of_province_funds_fen": 100 * WAN},
         )
-        sharing_services.report_confirm(actor=city_admin, report=report, what="tax")
+        sharing_services.report_confirm(actor=finance, report=report, what="tax")
     sharing_services.settlement_close(actor=city_admin, period="2024Q3")
     return project
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cells(wuhua, panlong, reviewer, mohan_user, city_admin):
+def cells(wuhua, panlong, reviewer, mohan_user, city_admin, finance):
     """Wuhua brings three enterprises to Mohan, Panlong one; each pays VAT in July 2024; Q3 closed, published."""
     projects = [recognise(wuhua, reviewer, name=f"五华项目{i}") for i in range(3)]
     projects.append(recognise(panlong, reviewer, name="盘龙独家项目"))
@@ -27,7 +27,7 @@ def cells(wuhua, panlong, reviewer, mohan_user, city_admin):
         report = sharing_services.report_create(
             actor=mohan_user, project=project, month=JULY, taxes={"vat": 40 * WAN}, values={}
         )
-        sharing_services.report_confirm(actor=city_admin, report=report, what="tax")
+        sharing_services.report_confirm(actor=finance, report=report, what="tax")
     sharing_services.settlement_close(actor=city_admin, period="2024Q3")
     run = services.assessment_run(actor=city_admin, period="2024Q3").run
     services.assessment_publish(actor=city_admin, run=run)

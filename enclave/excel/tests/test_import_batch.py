@@ -35,7 +35,7 @@ def frozen():
 
 
 @pytest.fixture
-def world(wuhua, reviewer, mohan_user, city_admin):
+def world(wuhua, reviewer, mohan_user, city_admin, finance):
     """Two recognised Mohan projects, one Lingang project, one only filed; July 2024 closed; one stored
     report in an open month (to be left unchanged or corrected)."""
     a = make_recognised(wuhua, reviewer, name="甲项目")
@@ -44,7 +44,7 @@ def world(wuhua, reviewer, mohan_user, city_admin):
     filed = make_filed(wuhua, name="未认定项目")
     july = services.report_create(actor=mohan_user, project=a, month=dt.date(2024, 7, 1),
                                   taxes={"vat": 500}, values={})  # fmt: skip
-    services.report_confirm(actor=city_admin, report=july, what="tax")
+    services.report_confirm(actor=finance, report=july, what="tax")
     services.settlement_close(actor=city_admin, period="2024-07")
     services.report_create(actor=mohan_user, project=a, month=dt.date(2024, 8, 1),
                            taxes={"vat": 100_000}, values={"rebates_fen": 1000})  # fmt: skip

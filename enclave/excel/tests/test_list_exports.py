@@ -45,7 +45,7 @@ def column(headers, rows, header):
 
 
 @pytest.fixture
-def settled(wuhua, panlong, reviewer, mohan_user, city_admin):
+def settled(wuhua, panlong, reviewer, mohan_user, city_admin, finance):
     """Q3 2024: a Wuhua project and a Panlong project in Mohan, one report each, settled; July closed."""
     ours = make_recognised(wuhua, reviewer, name="五华导出项目")
     theirs = make_recognised(panlong, reviewer, name="盘龙导出项目")
@@ -54,7 +54,7 @@ def settled(wuhua, panlong, reviewer, mohan_user, city_admin):
             report = sharing_services.report_create(actor=mohan_user, project=project, month=dt.date(2024, month, 1),
                                                     taxes={"vat": vat}, values={})  # fmt: skip
             if month == 7:
-                sharing_services.report_confirm(actor=city_admin, report=report, what="tax")
+                sharing_services.report_confirm(actor=finance, report=report, what="tax")
     sharing_services.settlement_close(actor=city_admin, period="2024-07")
     sharing_services.settlement_run(actor=city_admin, period="2024Q3")
     return {"ours": ours, "theirs": theirs}

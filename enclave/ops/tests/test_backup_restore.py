@@ -24,12 +24,12 @@ import datetime as dt
 from enclave.conftest import make_recognised, persona
 from enclave.sharing import services
 w = persona("wuhua", "unit", unit="530102"); r = persona("reviewer", "reviewer")
-m = persona("mohan", "park", park="mohan"); c = persona("city", "city_admin")
+m = persona("mohan", "park", park="mohan"); c = persona("city", "city_admin"); f = persona("caizheng", "finance")
 p = make_recognised(w, r)
 for month in (7, 8, 9):
     rep = services.report_create(actor=m, project=p, month=dt.date(2024, month, 1),
                                  taxes={"vat": 1_000_000 + month}, values={"rebates_fen": month})
-    services.report_confirm(actor=c, report=rep, what="tax")
+    services.report_confirm(actor=f, report=rep, what="tax")
 services.settlement_close(actor=c, period="2024Q3")
 services.report_create(actor=m, project=p, month=dt.date(2024, 10, 1), taxes={"vat": 555}, values={})
 services.settlement_run(actor=c, period="2024Q4")

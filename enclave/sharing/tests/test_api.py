@@ -17,7 +17,7 @@ def client_for(user) -> Client:
     return client
 
 
-def test_a_park_posts_a_report_the_city_confirms_runs_and_closes(wuhua, reviewer, mohan_user, city_admin):
+def test_a_park_posts_a_report_the_city_confirms_runs_and_closes(wuhua, reviewer, mohan_user, city_admin, finance):
     project = make_recognised(wuhua, reviewer)
     park = client_for(mohan_user)
     created = park.post(
@@ -35,7 +35,12 @@ def test_a_park_posts_a_report_the_city_confirms_runs_and_closes(wuhua, reviewer
     assert again["created"] is False and again["input_digest"] == run["input_digest"]
     refused = city.post("/api/v1/settlements/close", {"period": "2024Q3"}, content_type="application/json")
     assert refused.status_code == 422 and "预估" in refused.content.decode()
-    city.post(f"/api/v1/reports/{report_id}/confirm", {"what": "tax"}, content_type="application/json")
+    refused = city.post(f"/api/v1/reports/{report_id}/confirm", {"what": "tax"}, content_type="application/json")
+    assert refused.status_code == 403  # the city administrator no longer confirms taxes
+    confirmed = client_for(finance).post(
+        f"/api/v1/reports/{report_id}/confirm", {"what": "tax"}, content_type="application/json"
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["tax_status"] == "confirmed"
     assert (
         city.post(
             "/api/v1/settlements/close", {"period": "2024Q3"}, content_type="application/json"

@@ -244,9 +244,9 @@ class LedgerMachine(RuleBasedStateMachine):
         report = MonthlyReport.objects.get(pk=report_id)
         if report.month in self.frozen:
             with pytest.raises(ValidationError):
-                services.report_confirm(actor=self.users["city_admin"], report=report, what="tax")
+                services.report_confirm(actor=self.users["finance"], report=report, what="tax")
             return
-        services.report_confirm(actor=self.users["city_admin"], report=report, what="tax")
+        services.report_confirm(actor=self.users["finance"], report=report, what="tax")
 
     @rule(data=st.data())
     def confirm_all(self, data):
@@ -255,7 +255,7 @@ class LedgerMachine(RuleBasedStateMachine):
         for report in MonthlyReport.objects.filter(
             month__gte=quarter.start, month__lte=quarter.end, tax_status="estimated"
         ):
-            services.report_confirm(actor=self.users["city_admin"], report=report, what="tax")
+            services.report_confirm(actor=self.users["finance"], report=report, what="tax")
 
     # ------------------------------------------------------------ settlement, closing, adjustments
 
@@ -431,10 +431,10 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 def test_ledger_invariants_hold_under_random_histories(wuhua, panlong, reviewer, city_admin, mohan_user,
-                                                       lingang_user):  # fmt: skip
+                                                       lingang_user, finance):  # fmt: skip
     LedgerMachine.users = {
         "wuhua": wuhua, "panlong": panlong, "reviewer": reviewer, "city_admin": city_admin,
-        "mohan_user": mohan_user, "lingang_user": lingang_user,
+        "mohan_user": mohan_user, "lingang_user": lingang_user, "finance": finance,
     }  # fmt: skip
     run_state_machine_as_test(
         LedgerMachine,

@@ -169,9 +169,9 @@ class TestSettlementAcrossTheChange:
         )
 
     def test_a_change_reaching_into_a_closed_month_is_refused_and_the_next_open_month_is_named(
-        self, june_project, mohan_user, city_admin, vat
+        self, june_project, mohan_user, city_admin, finance, vat
     ):
-        services.report_confirm(actor=city_admin, report=report(mohan_user, june_project, JUNE), what="tax")
+        services.report_confirm(actor=finance, report=report(mohan_user, june_project, JUNE), what="tax")
         services.settlement_close(actor=city_admin, period="2024-06")
         for month in (JUNE, dt.date(2024, 3, 1)):
             refused(

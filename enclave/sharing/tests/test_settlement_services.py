@@ -85,7 +85,7 @@ class TestReports:
 
 class TestRuns:
     def test_hand_worked_quarter_with_three_parties_a_rebate_and_an_adjustment_after_close(
-        self, three_party_project, mohan_user, city_admin
+        self, three_party_project, mohan_user, city_admin, finance
     ):
         """July: VAT 12,345.67元 × 20% = 2,469.134 → 2,469.13元; CIT 5,000.01元 × 16% = 800.0016 → 800.00元;
         retained 3,269.13 − rebate 1,000.00 = 2,269.13元 → 3:2:5 = 680.739 / 453.826 / 1,134.565 →
@@ -114,7 +114,7 @@ class TestRuns:
         # Closing needs confirmed tax figures.
         with pytest.raises(ValidationError, match="预估"):
             services.settlement_close(actor=city_admin, period="2024-07")
-        services.report_confirm(actor=city_admin, report=july, what="tax")
+        services.report_confirm(actor=finance, report=july, what="tax")
         services.settlement_close(actor=city_admin, period="2024-07")
         assert ClosedMonth.objects.filter(month=JULY).exists()
 
@@ -172,12 +172,12 @@ class TestRuns:
         assert SettlementLine.objects.count() == lines and ledger() == before
 
     def test_only_the_city_runs_and_closed_periods_cannot_be_closed_again(
-        self, three_party_project, mohan_user, city_admin
+        self, three_party_project, mohan_user, city_admin, finance
     ):
         with pytest.raises(PermissionDenied):
             services.settlement_run(actor=mohan_user, period="2024Q3")
         report = enter(mohan_user, three_party_project, JULY, vat=100)
-        services.report_confirm(actor=city_admin, report=report, what="tax")
+        services.report_confirm(actor=finance, report=report, what="tax")
         services.settlement_close(actor=city_admin, period="2024-07")
         with pytest.raises(ValidationError, match="已关账"):
             services.settlement_close(actor=city_admin, period="2024-07")

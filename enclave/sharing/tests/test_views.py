@@ -47,7 +47,7 @@ def settled(wuhua, reviewer, mohan_user, city_admin):
 
 class TestOverviewAndStatements:
     def test_the_city_sees_every_party_and_runs_and_closes_in_the_background(
-        self, settled, city_admin, django_capture_on_commit_callbacks
+        self, settled, city_admin, finance, django_capture_on_commit_callbacks
     ):
         client = client_for(city_admin)
         page = client.get("/sharing/?period=2024Q3")
@@ -62,7 +62,7 @@ class TestOverviewAndStatements:
         run_queued_jobs()
         assert "预估" in client.get(job_page + "progress/").content.decode()
         assert not ClosedMonth.objects.exists()
-        services.report_confirm(actor=city_admin, report=MonthlyReport.objects.get(), what="tax")
+        services.report_confirm(actor=finance, report=MonthlyReport.objects.get(), what="tax")
         with django_capture_on_commit_callbacks(execute=True):
             job_page = client.post("/sharing/close/", {"period": "2024Q3"})["Location"]
         run_queued_jobs()
@@ -158,7 +158,16 @@ class TestReports:
         assert settled.code not in client_for(panlong).get("/sharing/reports/").content.decode()
         assert client_for(lingang_user).get(f"/sharing/reports/{report.pk}/edit/").status_code == 404
 
-    def test_the_city_confirms(self, settled, city_admin):
+    def test_the_finance_bureau_confirms_taxes_and_the_city_no_longer_does(self, settled, city_admin, finance):
         report = MonthlyReport.objects.get()
         client_for(city_admin).post(f"/sharing/reports/{report.pk}/confirm/", {"what": "tax"})
+        assert MonthlyReport.objects.get().tax_status == "estimated"
+        client_for(finance).post(f"/sharing/reports/{report.pk}/confirm/", {"what": "tax"})
         assert MonthlyReport.objects.get().tax_status == "confirmed"
+
+    def test_the_city_still_confirms_indicators_and_finance_does_not(self, settled, city_admin, finance):
+        report = MonthlyReport.objects.get()
+        client_for(finance).post(f"/sharing/reports/{report.pk}/confirm/", {"what": "indicators"})
+        assert MonthlyReport.objects.get().indicator_status == "estimated"
+        client_for(city_admin).post(f"/sharing/reports/{report.pk}/confirm/", {"what": "indicators"})
+        assert MonthlyReport.objects.get().indicator_status == "confirmed"
