@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from enclave.sharing import views
+from enclave.sharing import confirm_views, views
 
 app_name = "sharing"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("accounting/", views.accounting_table, name="accounting"),
     path("reports/", views.reports, name="reports"),
     path("reports/new/", views.report_create, name="report_create"),
+    path("reports/confirm/", confirm_views.reports_confirm, name="reports_confirm"),
+    path("tax-extract/", confirm_views.tax_extract, name="tax_extract"),
+    path("tax-extract/template/", confirm_views.tax_extract_template, name="tax_extract_template"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
     path("adjustments/", views.adjustments, name="adjustments"),

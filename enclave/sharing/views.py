@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enclave import query_params as qp
 from enclave.accounts.models import Role
-from enclave.accounts.scope import scope_of
+from enclave.accounts.scope import may_confirm_indicators, may_confirm_tax, scope_of
 from enclave.audit.models import Verb
 from enclave.audit.services import event_record
 from enclave.excel.export import MONEY, Column, xlsx_table
@@ -343,24 +343,18 @@ def accounting_table(request: HttpRequest) -> HttpResponse:
 @login_required
 @chinese_documents(when=xlsx_requested)
 def reports(request: HttpRequest) -> HttpResponse:
-    """Monthly reports visible to the user, filtered by period, project and data status; paged; exportable."""
-    from django.db.models import Q, Sum
+    """Monthly reports visible to the user, filtered by period, park, project and data status; paged;
+    exportable; the finance bureau confirms the estimated taxes of the whole filter (confirm_views)."""
+    from django.db.models import Sum
 
-    qs = (
-        queries.reports_visible_to(request.user)
-        .annotate(tax_total=Sum("taxes__paid_fen"))
-        .order_by("-month", "project__code")
-    )
-    span = qp.param(request.GET, "period", parse.period)
-    period_text = span.label if span else ""
-    if span:
-        qs = qs.filter(month__gte=span.start, month__lte=span.end)
-    q = qp.text(request.GET, "q", 60)
-    if q:
-        qs = qs.filter(Q(project__code__icontains=q) | Q(project__name__icontains=q))
-    status = qp.choice(request.GET, "status", DataStatus.values)
-    if status:
-        qs = qs.filter(tax_status=status)
+    from enclave.parks.models import Park
+    from enclave.sharing.confirm_views import filter_from
+    from enclave.sharing.confirmation import reports_filter
+
+    flt = filter_from(request)
+    qs = queries.reports_visible_to(request.user).annotate(tax_total=Sum("taxes__paid_fen"))
+    qs = reports_filter(qs, flt).order_by("-month", "project__code")
+    period_text, q, status = flt.period, flt.q, flt.status
     if request.GET.get("format") == "xlsx":
         _export_audit(request, "sharing.reports", periods.Period(None, None, period_text or "全部"))  # type: ignore[arg-type]
         rows = sharing_excel.report_rows(qs.prefetch_related("taxes"))
@@ -376,8 +370,10 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sharing/reports.html",
-        {"page_obj": page, "period_text": period_text, "q": q, "status": status,
-         "may_enter": role in (Role.CITY_ADMIN, Role.PARK), "may_confirm": role == Role.CITY_ADMIN},
+        {"page_obj": page, "period_text": period_text, "q": q, "status": status, "park": flt.park,
+         "parks": Park.objects.order_by("code").only("code", "short_name"),
+         "may_enter": role in (Role.CITY_ADMIN, Role.PARK), "may_confirm_tax": may_confirm_tax(request.user),
+         "may_confirm_indicators": may_confirm_indicators(request.user)},
     )  # fmt: skip
 
 
