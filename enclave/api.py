@@ -35,6 +35,7 @@ from enclave.projects.api import router as projects_router
 from enclave.projects.workflow import TransitionError
 from enclave.sharing.api import router as sharing_router
 from enclave.sharing.rules_api import router as rules_router
+from enclave.sharing.tax_api import router as tax_router
 
 logger = logging.getLogger("enclave.api")
 
@@ -77,6 +78,7 @@ api = NinjaAPI(
 api.add_router("", parks_router)
 api.add_router("", enterprises_router)
 api.add_router("", projects_router)
+api.add_router("", tax_router)  # before sharing's: /reports/confirm must not be read as /reports/{report_id}
 api.add_router("", sharing_router)
 api.add_router("", rules_router)
 api.add_router("", assessment_router)

@@ -34,7 +34,7 @@ from enclave.sharing.models import Adjustment
 
 pytestmark = pytest.mark.django_db
 
-BUSINESS = ("city_admin", "reviewer", "auditor", "wuhua", "panlong", "mohan_user", "lingang_user")
+BUSINESS = ("city_admin", "reviewer", "finance", "auditor", "wuhua", "panlong", "mohan_user", "lingang_user")
 ADMINS = ("sys_admin", "security_admin", "audit_admin")  # 三权分立: none of them reaches business data
 ROLES = BUSINESS + ADMINS
 SECRET_NAME = "五华独有保密企业"
@@ -63,7 +63,7 @@ class Page:
     post_only: bool = False
 
 
-CITY = ("city_admin", "reviewer", "auditor")
+CITY = ("city_admin", "reviewer", "finance", "auditor")
 OTHERS = ("panlong", "lingang_user")
 UNIT_ONLY = (*OTHERS, *CITY, "mohan_user")  # only the owning unit may change it; others see it or not
 
@@ -130,6 +130,10 @@ MATRIX: dict[str, Obj | Page] = {
     "sharing:report_create": Page(allowed=("city_admin", "mohan_user", "lingang_user")),
     "sharing:report_edit": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
     "sharing:report_confirm": Obj("report", "pk", ("panlong", "lingang_user"), (404, 403)),
+    # The finance role (市财政局/市税务局) confirms tax figures in bulk and imports the tax bureau's extract.
+    "sharing:reports_confirm": Page(allowed=("finance",)),
+    "sharing:tax_extract": Page(allowed=("finance",)),
+    "sharing:tax_extract_template": Page(),  # a blank template, no data
     "sharing:adjustments": Page(allowed=CITY),
     # Adjustments are the city's: another district is refused (403) before any lookup; GET is a 405.
     "sharing:adjustment_void": Obj("adjustment", "pk", OTHERS, (403, 404)),
@@ -214,6 +218,8 @@ MATRIX: dict[str, Obj | Page] = {
     "api:report_bulk_create": Page(post_only=True),
     "api:report_update": Obj("report", "report_id", ("panlong", "lingang_user")),
     "api:report_confirm": Obj("report", "report_id", ("panlong", "lingang_user")),
+    "api:reports_confirm_bulk_api": Page(allowed=("finance",), post_only=True),
+    "api:tax_extract_import": Page(allowed=("finance",), post_only=True),
     "api:settlement_run": Page(allowed=("city_admin",), post_only=True),
     "api:settlement_close": Page(allowed=("city_admin",), post_only=True),
     "api:settlement_provisional": Page(allowed=("city_admin",), post_only=True),
@@ -326,6 +332,7 @@ def world(
     panlong,
     reviewer,
     city_admin,
+    finance,
     mohan_user,
     lingang_user,
     auditor,
@@ -388,7 +395,7 @@ def world(
               "subpark": subpark, "area_m2": "6000", "available_on": dt.date(2025, 6, 30)},
     )  # fmt: skip
     users = {
-        "city_admin": city_admin, "reviewer": reviewer, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
+        "city_admin": city_admin, "reviewer": reviewer, "finance": finance, "auditor": auditor, "wuhua": wuhua, "panlong": panlong,
         "mohan_user": mohan_user, "lingang_user": lingang_user, "sys_admin": sys_admin,
         "security_admin": security_admin, "audit_admin": audit_admin,
     }  # fmt: skip
