@@ -30,7 +30,11 @@ def reports(wuhua, reviewer, mohan_user, lingang_user):
     b = make_recognised(wuhua, reviewer, name="乙项目")
     c = make_recognised(wuhua, reviewer, name="临港项目", park=Park.objects.get(code="lingang"))
     made = {}
-    for project, user, vat in ((a, mohan_user, 100_001), (b, mohan_user, 200_002), (c, lingang_user, 400_004)):
+    for project, user, vat in (
+        (a, mohan_user, 100_001),
+        (b, mohan_user, 200_002),
+        (c, lingang_user, 400_004),
+    ):
         for month, factor in ((JULY, 1), (AUGUST, 10)):
             made[(project.name, month)] = services.report_create(
                 actor=user, project=project, month=month, taxes={"vat": vat * factor}, values={}
@@ -57,7 +61,10 @@ class TestThePage:
         assert re.search(r'id="confirm-count">2<', html)
         assert re.search(r'id="confirm-total">3,000.03<', html)  # 1,000.01 + 2,000.02
         response = client.post(URL, {"period": "2024-07", "park": "mohan", "digest": _digest(html)})
-        assert response.status_code == 302 and response["Location"] == "/sharing/reports/?period=2024-07&park=mohan"
+        assert (
+            response.status_code == 302
+            and response["Location"] == "/sharing/reports/?period=2024-07&park=mohan"
+        )
         assert _statuses() == {
             ("甲项目", JULY): "confirmed", ("乙项目", JULY): "confirmed", ("临港项目", JULY): "estimated",
             ("甲项目", AUGUST): "estimated", ("乙项目", AUGUST): "estimated", ("临港项目", AUGUST): "estimated",
@@ -79,12 +86,16 @@ class TestThePage:
     def test_a_report_changed_after_the_preview_refuses_the_whole_action(self, reports, finance, mohan_user):
         client = client_for(finance)
         html = client.get(URL, {"period": "2024-07"}).content.decode()
-        services.report_update(actor=mohan_user, report=reports[("甲项目", JULY)], taxes={"vat": 100_002}, values={})
+        services.report_update(
+            actor=mohan_user, report=reports[("甲项目", JULY)], taxes={"vat": 100_002}, values={}
+        )
         response = client.post(URL, {"period": "2024-07", "digest": _digest(html)}, follow=True)
         assert "请重新预览" in response.content.decode()
         assert set(_statuses().values()) == {"estimated"}
 
-    def test_a_report_added_after_the_preview_refuses_too(self, reports, finance, wuhua, reviewer, mohan_user):
+    def test_a_report_added_after_the_preview_refuses_too(
+        self, reports, finance, wuhua, reviewer, mohan_user
+    ):
         client = client_for(finance)
         html = client.get(URL, {"period": "2024-07"}).content.decode()
         late = make_recognised(wuhua, reviewer, name="后到项目")
