@@ -1,7 +1,5 @@
-MONEY_ROUTES = re.compile(
-    r"^/api/v1/(reports(/bulk|/confirm|/\d+(/confirm)?)?|settlements/(run|close|provisional)|true-ups"
-    r"|adjustments(/\d+/void)?)$"
-)
+"""Idempotency keys on money-relevant API calls (report create/update/confirm, bulk reports, bulk
+confirmation, settlement run, close and provisional quarter, the annual true-up, adjustments and their voiding).
 
 A client sends `Idempotency-Key: <its own unique text>`. The first successful response is stored with the
 SM3 digest of method, path and canonical body; the same key with the same request returns that response
@@ -24,13 +22,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from enclave.sharing.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-<<<<<<< HEAD
 MONEY_ROUTES = re.compile(
-    r"^/api/v1/(reports(/bulk|/\d+(/confirm)?)?|settlements/(run|close|provisional)|true-ups|adjustments(/\d+/void)?)$"
+    r"^/api/v1/(reports(/bulk|/confirm|/\d+(/confirm)?)?|settlements/(run|close|provisional)|true-ups"
+    r"|adjustments(/\d+/void)?)$"
 )
-=======
-MONEY_ROUTES = re.compile(r"^/api/v1/(reports(/bulk|/confirm|/\d+(/confirm)?)?|settlements/(run|close))$")
->>>>>>> 61ebb47 (Bulk confirmation API (POST /api/v1/reports/confirm: dry run, digest), access matrix with the finance persona, tests)
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,100}$")
 MISMATCH = "该幂等键（Idempotency-Key）已用于另一份不同的请求内容；请为新请求使用新的幂等键"
 BAD_KEY = "幂等键（Idempotency-Key）应为1至100个可见ASCII字符"

@@ -25,6 +25,16 @@ UNKNOWN = uscc_with_check("91530100MA9999999")
 PAGE, API = "/sharing/tax-extract/", "/api/v1/tax-extracts"
 
 
+@pytest.fixture(autouse=True)
+def _in_chinese(settings):
+    """Problems are gettext'd in the user's language; these tests read the Chinese source texts, whatever
+    language an earlier test in the process left active."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 def xlsx(rows, headers=HEADERS, sheet="税款明细") -> bytes:
     workbook = openpyxl.Workbook()
     ws = workbook.active
