@@ -164,3 +164,21 @@ def test_api_as_a_district_user(case, as_wuhua):
 @FUZZ
 def test_api_as_the_city_administrator(case, as_city_admin):
     _validate(case, as_city_admin)
+
+
+@pytest.fixture
+def as_finance(world, finance):
+    sign_in(finance)
+    yield finance
+    SIGNED_IN.clear()
+
+
+# The finance role (市财政局/市税务局) is the one that passes the permission check of bulk confirmation and the
+# tax-extract import: fuzz those operations as it, so their bodies (and the multipart upload) are exercised.
+FINANCE_OPERATIONS = schema.include(path_regex=r"^/api/v1/(reports/confirm|tax-extracts)$")
+
+
+@FINANCE_OPERATIONS.parametrize()
+@FUZZ
+def test_finance_operations_as_the_finance_bureau(case, as_finance):
+    _validate(case, as_finance)

@@ -134,6 +134,34 @@ class TestMoneyActions:
         row = park.expect_one(edited, verb=Verb.UPDATE, object_type="sharing.monthlyreport", edit=True)
         assert row.before["taxes"] == {"vat": 5} and row.after["taxes"] == {"vat": 7}
 
+    def test_bulk_confirmation_of_tax_figures(self, report, finance):
+        bureau = Act(finance)
+        preview = bureau.api("post", "/reports/confirm", {"period": "2024Q3", "dry_run": True}).json()
+        done = bureau.api("post", "/reports/confirm", {"period": "2024Q3", "digest": preview["digest"]})
+        bureau.expect_one(
+            done, verb=Verb.UPDATE, object_type="sharing.monthlyreport", count=1, confirmed="tax"
+        )
+
+    def test_the_tax_bureau_extract(self, report, finance):
+        import openpyxl
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "税款明细"
+        workbook.active.append(["统一社会信用代码", "税款所属期", "税种", "实缴金额（元）"])
+        workbook.active.append([report.project.enterprise.credit_code, "2024-08", "增值税", 10000])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        bureau = Act(finance)
+        response = bureau.client.post(
+            "/api/v1/tax-extracts",
+            {"file": SimpleUploadedFile("extract.xlsx", buffer.getvalue()), "dry_run": "false"},
+        )
+        assert response.json()["written"] is True, response.content
+        bureau.expect_one(
+            response, verb=Verb.UPDATE, object_type="sharing.monthlyreport", confirmed=1, corrected=0
+        )
+
     def test_settlement_run_and_close(self, report, city_admin):
         city = Act(city_admin)
         run = city.api("post", "/settlements/run", {"period": "2024Q3"})
