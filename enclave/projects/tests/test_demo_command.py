@@ -161,7 +161,7 @@ class TestDemoData:
     def test_the_printed_passwords_log_in_and_are_rehashed_at_full_strength(self, demo_output):
         passwords = printed_passwords(demo_output)
         assert set(passwords) == set(User.objects.values_list("username", flat=True))
-        assert len(passwords) == 29
+        assert len(passwords) == 30
         client = Client()
         response = client.post(
             reverse("accounts:login"), {"username": "wuhua", "password": passwords["wuhua"]}
@@ -171,6 +171,16 @@ class TestDemoData:
         assert user.role == Role.UNIT and user.unit.code == "530102"
         assert user.password.split("$")[1] == str(PBKDF2PasswordHasher.iterations)
         assert User.objects.get(username="mohan").check_password(passwords["mohan"])
+
+    def test_the_finance_bureau_confirmed_the_demo_taxes_and_the_city_the_indicators(self, demo_output):
+        from enclave.sharing.models import MonthlyReport
+
+        assert User.objects.get(username="caizheng").role == Role.FINANCE
+        confirmed = MonthlyReport.objects.filter(tax_status="confirmed")
+        assert confirmed.exists()
+        assert set(confirmed.values_list("tax_confirmed_by__username", flat=True)) == {"caizheng"}
+        indicators = MonthlyReport.objects.filter(indicator_status="confirmed")
+        assert set(indicators.values_list("indicators_confirmed_by__username", flat=True)) == {"city"}
 
     def test_a_demo_user_changes_the_seeded_password_at_first_login_then_works(self, demo_output):
         """Seeded accounts carry initial passwords: the first page after sign-in is the password change."""
