@@ -30,12 +30,15 @@ from enclave.jobs.services import job_start
 from enclave.lib import params as parse
 from enclave.lib import periods
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, fen_to_decimal
+from enclave.parks.models import Park
 from enclave.projects import services as project_services
 from enclave.projects.models import SharingPolicy
 from enclave.projects.queries import project_for_user_or_404
 from enclave.query_params import page_number, param
 from enclave.sharing import accounting, basis, queries, services
 from enclave.sharing import excel as sharing_excel
+from enclave.sharing.confirm_views import filter_from
+from enclave.sharing.confirmation import reports_filter
 from enclave.sharing.forms import AdjustmentForm, PolicyChangeForm, RateChangeForm, RateForm, ReportForm
 from enclave.sharing.models import (
     INDICATORS,
@@ -346,10 +349,6 @@ def reports(request: HttpRequest) -> HttpResponse:
     """Monthly reports visible to the user, filtered by period, park, project and data status; paged;
     exportable; the finance bureau confirms the estimated taxes of the whole filter (confirm_views)."""
     from django.db.models import Sum
-
-    from enclave.parks.models import Park
-    from enclave.sharing.confirm_views import filter_from
-    from enclave.sharing.confirmation import reports_filter
 
     flt = filter_from(request)
     qs = queries.reports_visible_to(request.user).annotate(tax_total=Sum("taxes__paid_fen"))
