@@ -105,10 +105,10 @@ class TestAdjustmentExport:
                                            target="retained", amount_fen=-1234, reason="税务更正")  # fmt: skip
         title, headers, rows = sheet(city_admin, reverse("sharing:adjustments") + "?format=xlsx")
         assert title.startswith("调整记录")
-        assert headers[:6] == ["项目编号", "项目名称", "计入月份", "更正月份", "调整对象", "金额（元）"]
+        assert headers[:7] == ["编号", "项目编号", "项目名称", "计入月份", "更正月份", "调整对象", "金额（元）"]
         (row,) = rows
-        assert row[0] == settled["ours"].code and row[3] == "2024-07" and row[5] == pytest.approx(-12.34)
-        assert row[6] == "税务更正" and isinstance(row[8], dt.datetime)
+        assert row[1] == settled["ours"].code and row[4] == "2024-07" and row[6] == pytest.approx(-12.34)
+        assert row[7] == "税务更正" and row[8] == "有效" and isinstance(row[10], dt.datetime)
 
     def test_a_unit_may_not_export_them(self, settled, wuhua):
         client = Client()

@@ -26,7 +26,7 @@ JUNE, JULY, AUGUST, OCTOBER = (dt.date(2024, m, 1) for m in (6, 7, 8, 10))
 
 
 @pytest.fixture
-def ended(wuhua, reviewer, mohan_user, city_admin):
+def ended(wuhua, reviewer, mohan_user, city_admin, finance):
     """Shares 30:20:50 for July and August 2024 only; both months reported, confirmed and closed (Q3)."""
     project = make_filed(wuhua, partner_units=[Unit.objects.get(code="530103")])
     project = project_services.project_start_review(actor=reviewer, project=project)
@@ -46,7 +46,7 @@ def ended(wuhua, reviewer, mohan_user, city_admin):
         report = services.report_create(
             actor=mohan_user, project=project, month=month, taxes={"vat": 1_000_000}, values={}
         )
-        services.report_confirm(actor=city_admin, report=report, what="tax")
+        services.report_confirm(actor=finance, report=report, what="tax")
     services.settlement_close(actor=city_admin, period="2024Q3")
     return project
 
