@@ -96,6 +96,9 @@ NOT_LISTS = {
     "sharing:tax_extract": "an upload form and its check's result",
     "sharing:tax_extract_template": "a blank template (xlsx), no data",
     "sharing:policy_change": "a form; the sharing defaults it changes are listed and exported on /parks/",
+    "sharing:adjustment_void": "an action (POST) on one adjustment; the adjustments list has the export",
+    "sharing:true_up": "one year's statement (?year=), exported with ?format=xlsx once the year is trued up "
+    "(sharing/tests/test_true_up_views_api.py); the statement's parties are bounded, not a paged list",
     "dashboards:data": "the dashboard's JSON (its charts are exported by dashboards:export)",
     "dashboards:bulletin": "a document (工作简报), downloaded as .docx by dashboards:bulletin_docx",
     "leads:create": "a form",
