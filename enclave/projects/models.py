@@ -100,6 +100,14 @@ class Project(models.Model):
     registered_on = models.DateField(_("注册日期"), null=True, blank=True)
     construction_started_on = models.DateField(_("开工日期"), null=True, blank=True)
     operating_on = models.DateField(_("投产（运营）日期"), null=True, blank=True)
+    # Stock relocation: the move starts the sharing period (流转后起算), so it is recorded with its evidence.
+    moved_on = models.DateField(_("搬迁日期"), null=True, blank=True)
+    move_evidence = models.CharField(
+        _("搬迁证明"),
+        max_length=200,
+        blank=True,
+        help_text=_("证明搬迁的文件名称及文号，如迁入地营业执照变更通知、税务迁移证明"),
+    )
 
     is_sample = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
@@ -250,6 +258,21 @@ class Conflict(models.Model):
         return f"{self.enterprise} @ {self.park.short_name}"
 
 
+class StartEvent(models.TextChoices):
+    """The event a sharing period counts from (分享期限起算事件)."""
+
+    FIRST_TAX = "first_tax_after_recognition", _("认定后首个纳税月份")
+    MOVE = "move", _("搬迁月份")
+    AGREEMENT_MONTH = "agreement_month", _("协议约定月份")
+
+
+class HostContribution(models.TextChoices):
+    """Whether the host park put money into the project; the policy may split differently (空为不区分)."""
+
+    CO_INVESTED = "co_invested", _("承载地共同投入")
+    NO_INPUT = "no_input", _("承载地未投入")
+
+
 class SharingPolicy(models.Model):
     """Default split by project kind / relocation class, effective-dated and editable by the city.
 
@@ -265,6 +288,21 @@ class SharingPolicy(models.Model):
     cooperating_bp = models.PositiveIntegerField(_("协作地分成（基点）"))
     host_bp = models.PositiveIntegerField(_("承载地分成（基点）"))
     duration_months = models.PositiveIntegerField(_("分享期限（月）"))
+    host_contribution = models.CharField(
+        _("承载地投入情况"), max_length=20, choices=HostContribution.choices, blank=True
+    )
+    start_event = models.CharField(
+        _("期限起算"), max_length=30, choices=StartEvent.choices, default=StartEvent.AGREEMENT_MONTH
+    )
+    cap_years_before_move = models.PositiveSmallIntegerField(
+        _("分享上限（迁出前年数）"),
+        null=True,
+        blank=True,
+        help_text=_("协作地累计分得不超过企业搬迁前若干年的纳税额；空为不设上限"),
+    )
+    extension_months = models.PositiveIntegerField(
+        _("未达上限延长（月）"), default=0, help_text=_("期满仍未达到上限时再分享的月数；0为不延长")
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     is_default = models.BooleanField(_("系统默认值（待财政部门确认）"), default=True)
 
@@ -279,6 +317,8 @@ class SharingPolicy(models.Model):
 
     def __str__(self) -> str:
         label = self.get_relocation_class_display() or self.get_kind_display()
+        if self.host_contribution:
+            label = f"{label}（{self.get_host_contribution_display()}）"
         return gettext("%(label)s %(cooperating)s:%(host)s 自%(since)s") % {
             "label": label,
             "cooperating": f"{self.cooperating_bp / 100:g}",
@@ -298,6 +338,18 @@ class Agreement(models.Model):
     policy = models.ForeignKey(
         SharingPolicy, verbose_name=_("依据的默认比例"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # How the months were fixed. Blank: as written (every agreement recognised before the policy carried its
+    # start event). first_tax_after_recognition with end_explicit off: the end follows the first month with
+    # tax (see enclave/sharing/terms.py).
+    start_event = models.CharField(_("期限起算"), max_length=30, choices=StartEvent.choices, blank=True)
+    duration_months = models.PositiveIntegerField(_("分享期限（月）"), null=True, blank=True)
+    end_explicit = models.BooleanField(_("终止月份由协议约定"), default=True)
+    cap_fen = models.BigIntegerField(
+        _("协作地分享上限（分）"), null=True, blank=True, help_text=_("协作地累计分得的最高额；空为不设上限")
+    )
+    extension_months = models.PositiveIntegerField(
+        _("未达上限延长（月）"), default=0, help_text=_("期满仍未达到上限时再分享的月数")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -306,7 +358,10 @@ class Agreement(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="agreement_months_ordered", condition=Q(end_month__gte=models.F("start_month"))
-            )
+            ),
+            models.CheckConstraint(
+                name="agreement_cap_nonnegative", condition=Q(cap_fen__isnull=True) | Q(cap_fen__gte=0)
+            ),
         ]
 
     def __str__(self) -> str:
