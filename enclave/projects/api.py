@@ -19,6 +19,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 
 from enclave.api_schemas import (
+    MAX_FEN,
     MAX_PAGE,
     BasisPoints,
     Code,
@@ -50,6 +51,7 @@ from enclave.projects.models import (
     ClaimKind,
     Conflict,
     FirstContactClaim,
+    HostContribution,
     Kind,
     Nature,
     Project,
@@ -65,6 +67,7 @@ from enclave.projects.queries import (
     projects_visible_to,
 )
 from enclave.projects.workflow import Status, actions_available
+from enclave.sharing.fetch import agreement_months
 
 router = Router(tags=["协作项目"])
 
@@ -82,6 +85,11 @@ KindValue = Literal[tuple(Kind.values)]  # type: ignore[valid-type]
 RelocationValue = Literal[("", *RelocationClass.values)]  # type: ignore[valid-type]
 NatureValue = Literal[tuple(Nature.values)]  # type: ignore[valid-type]
 ClaimKindValue = Literal[tuple(ClaimKind.values)]  # type: ignore[valid-type]
+HostContributionValue = Literal[("", *HostContribution.values)]  # type: ignore[valid-type]
+MoveEvidence = Text(200)
+# No lower bound here: the service refuses a cap below zero with its own sentence at cap_fen.
+CapFen = Annotated[int, Field(strict=True, le=MAX_FEN)]
+Months = Annotated[int, Field(strict=True, le=600)]
 EVIDENCE_TYPES = {  # extension → leading bytes of a real file of that type
     "pdf": (b"%PDF-",),
     "jpg": (b"\xff\xd8\xff",),
@@ -111,8 +119,16 @@ class PartyOut(Schema):
 
 
 class AgreementOut(Schema):
-    start_month: dt.date
-    end_month: dt.date
+    start_month: dt.date = Field(description="分享起始月份（自首个纳税月份起算且尚无纳税时为认定后次月）")
+    end_month: dt.date = Field(description="分享终止月份（含；尚无纳税时为暂定）")
+    start_event: str = Field(
+        description="期限起算：first_tax_after_recognition / move / agreement_month；空为按原协议月份"
+    )
+    start_pending: bool = Field(description="自首个纳税月份起算且尚无纳税：终止月份待首个纳税月份确定")
+    end_explicit: bool = Field(description="终止月份由协议约定")
+    duration_months: int | None
+    cap_fen: int | None = Field(description="协作地累计分享上限（分）；空为不设上限")
+    extension_months: int = Field(description="期满未达上限时延长的月数")
     parties: list[PartyOut]
 
 
@@ -166,6 +182,8 @@ class ProjectOut(Schema):
     registered_on: dt.date | None
     construction_started_on: dt.date | None
     operating_on: dt.date | None
+    moved_on: dt.date | None
+    move_evidence: str
     agreement: AgreementOut | None
     may_edit: bool
     actions: list[str] = Field(description="此用户现在可执行的操作（file/refile 均通过 /file）")
@@ -308,6 +326,8 @@ class ProjectIn(InputSchema):
     registered_on: Day | None = None
     construction_started_on: Day | None = None
     operating_on: Day | None = None
+    moved_on: Day | None = Field(None, description="搬迁日期（存量流转项目；分享期限自搬迁月份起算）")
+    move_evidence: MoveEvidence = Field(None, description="搬迁证明：文件名称及文号（填写搬迁日期时必填）")
 
 
 class ReasonIn(InputSchema):
@@ -329,7 +349,12 @@ class RecogniseIn(InputSchema):
         None, max_length=40, description="分成方及基点（合计10000）；不填则按默认比例"
     )
     start_month: Month | None = Field(None, description="分享起始月份，如 2024-07")
-    end_month: Month | None = Field(None, description="分享终止月份（含）")
+    end_month: Month | None = Field(None, description="分享终止月份（含）；不填则按默认比例的期限计算")
+    cap_fen: CapFen | None = Field(None, description="协作地累计分享上限（分）；不填为不设上限")
+    extension_months: Months | None = Field(None, description="期满未达上限时延长的月数；不填按默认比例")
+    host_contribution: HostContributionValue = Field(
+        "", description="承载地投入情况：co_invested / no_input；空为不区分"
+    )
     recognised_on: Day | None = Field(None, description="认定日期，默认今天")
     reason: Reason = ""
 
@@ -375,9 +400,16 @@ def _agreement_out(project: Project) -> dict[str, Any] | None:
     if agreement is None:
         return None
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("unit", "park")
+    months = agreement_months(agreement)
     return {
-        "start_month": agreement.start_month,
-        "end_month": agreement.end_month,
+        "start_month": months.start or months.covers_from,
+        "end_month": months.end or agreement.end_month,
+        "start_event": agreement.start_event,
+        "start_pending": months.pending,
+        "end_explicit": agreement.end_explicit,
+        "duration_months": agreement.duration_months,
+        "cap_fen": agreement.cap_fen,
+        "extension_months": agreement.extension_months,
         "parties": [
             {
                 "kind": "unit" if p.unit_id else "park",
@@ -444,6 +476,8 @@ def project_out(user: Any, pk: int) -> dict[str, Any]:
         "registered_on": project.registered_on,
         "construction_started_on": project.construction_started_on,
         "operating_on": project.operating_on,
+        "moved_on": project.moved_on,
+        "move_evidence": project.move_evidence,
         "may_edit": access.may_edit,
         "actions": actions,
         "created_at": project.created_at,
@@ -637,6 +671,9 @@ def project_recognise(request, project_id: ObjectId, payload: RecogniseIn):
         end_month=payload.end_month,
         on=payload.recognised_on,
         reason=payload.reason,
+        cap_fen=payload.cap_fen,
+        extension_months=payload.extension_months,
+        host_contribution=payload.host_contribution,
     )
     return project_out(request.user, project_id)
 

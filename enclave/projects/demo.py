@@ -27,6 +27,7 @@ from enclave.enterprises import services as enterprise_services
 from enclave.enterprises.models import Enterprise, OriginKind
 from enclave.lib.codes import uscc_with_check
 from enclave.lib.money import FEN_PER_WAN
+from enclave.lib.periods import add_months
 from enclave.parks.models import Industry, Park, ParkArea, Unit
 from enclave.projects import services
 from enclave.projects.models import ClaimKind, Conflict, Kind, Project, RelocationClass
@@ -487,6 +488,11 @@ class _Builder:
             "registered_on": landing.registered_on,
             "partner_units": [self.units[landing.partner]] if landing.partner else [],
         }
+        if landing.kind == Kind.RELOCATION and landing.recognised_on is not None:
+            # The move's month starts a relocation's sharing period; the samples move the month after
+            # recognition, so their periods are the ones the figures were worked out with.
+            data["moved_on"] = add_months(landing.recognised_on.replace(day=1), 1)
+            data["move_evidence"] = "示例：迁入地市场监管部门变更登记通知书"
         if landing.park == "mohan" and landing.amount_wan >= 5_000 and signed_on:
             data["investment_code"] = f"{signed_on.year}-532823-{landing.industry}-03-{index + 1:06d}"
         return services.project_create(

@@ -21,7 +21,15 @@ from enclave.lib import limits
 from enclave.lib.codes import PROVINCES, CodeError, normalise_uscc
 from enclave.lib.money import FEN_PER_WAN, MoneyError, parse_fen
 from enclave.parks.models import Industry, Park, ParkArea, SubPark, Unit
-from enclave.projects.models import ClaimKind, Conflict, Kind, Nature, Project, RelocationClass
+from enclave.projects.models import (
+    ClaimKind,
+    Conflict,
+    HostContribution,
+    Kind,
+    Nature,
+    Project,
+    RelocationClass,
+)
 from enclave.projects.workflow import Status
 
 ORIGINS = (*PROVINCES.values(), "老挝", "泰国", "越南", "缅甸", "新加坡", "昆明市内")
@@ -167,6 +175,19 @@ class ProjectForm(forms.Form):
     operating_on = forms.DateField(
         label=_("投产（运营）日期"), required=False, widget=date_widget(), error_messages=DATE_ERRORS
     )
+    moved_on = forms.DateField(
+        label=_("搬迁日期"),
+        required=False,
+        widget=date_widget(),
+        error_messages=DATE_ERRORS,
+        help_text=_("存量流转项目填写；分享期限自搬迁月份起算"),
+    )
+    move_evidence = forms.CharField(
+        label=_("搬迁证明"),
+        max_length=200,
+        required=False,
+        help_text=_("证明搬迁的文件名称及文号，如迁入地营业执照变更通知、税务迁移证明"),
+    )
 
     def __init__(self, *args: Any, filing_unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -198,6 +219,8 @@ class ProjectForm(forms.Form):
             "registered_on": project.registered_on,
             "construction_started_on": project.construction_started_on,
             "operating_on": project.operating_on,
+            "moved_on": project.moved_on,
+            "move_evidence": project.move_evidence,
         }
 
     @classmethod
@@ -248,7 +271,9 @@ class ProjectForm(forms.Form):
         """The content for services.project_create/update: only the fields that could be read."""
         mapping = {"enterprise_code": "enterprise", "planned_investment_wan": "planned_investment_fen"}
         data = {mapping.get(k, k): v for k, v in self.cleaned_data.items()}
-        for key in ("name", "origin", "investment_code", "description", "kind", "relocation_class", "nature"):
+        for key in (
+            "name", "origin", "investment_code", "description", "kind", "relocation_class", "nature", "move_evidence"
+        ):  # fmt: skip
             if key in data and data[key] is None:
                 data[key] = ""
         return data
@@ -306,14 +331,45 @@ def _month(text: str, label: str) -> dt.date:
 
 
 class RecogniseForm(forms.Form):
-    """Recognition (认定): date, the months of sharing and one share per party in basis points."""
+    """Recognition (认定): date, the months of sharing (blank: from the policy), the optional cap and
+    extension, and one share per party in basis points."""
+
+    # Where a service error is shown on this form.
+    SERVICE_FIELDS = {"cap_fen": "cap_wan"}
 
     recognised_on = forms.DateField(label=_("认定日期"), widget=date_widget(), error_messages=DATE_ERRORS)
+    host_contribution = forms.ChoiceField(
+        label=_("承载地投入情况"),
+        choices=[("", _("不区分"))] + list(HostContribution.choices),
+        required=False,
+        help_text=_("默认比例区分承载地是否共同投入时选择"),
+        error_messages={"invalid_choice": _("请从列表中选择承载地投入情况")},
+    )
     start_month = forms.CharField(
-        label=_("分享起始月份"), widget=forms.TextInput(attrs={"type": "month"}), max_length=7
+        label=_("分享起始月份"),
+        widget=forms.TextInput(attrs={"type": "month"}),
+        max_length=7,
+        required=False,
+        help_text=_("留空则按默认比例的起算事件确定；填写即为协议约定月份"),
     )
     end_month = forms.CharField(
-        label=_("分享终止月份"), widget=forms.TextInput(attrs={"type": "month"}), max_length=7
+        label=_("分享终止月份"),
+        widget=forms.TextInput(attrs={"type": "month"}),
+        max_length=7,
+        required=False,
+        help_text=_("留空则按默认比例的期限计算；填写则以此为准"),
+    )
+    cap_wan = forms.CharField(
+        label=_("协作地分享上限（万元）"),
+        max_length=30,
+        required=False,
+        help_text=_("协作地累计分得的最高额，如企业搬迁前三年的纳税额；留空为不设上限"),
+    )
+    extension_months = forms.IntegerField(
+        label=_("未达上限延长（月）"),
+        required=False,
+        help_text=_("期满仍未达到上限时再分享的月数；留空按默认比例"),
+        error_messages={"invalid": _("未达上限延长应为整数月")},
     )
     reason = forms.CharField(
         label=_("认定意见"),
@@ -343,11 +399,22 @@ class RecogniseForm(forms.Form):
     def share_fields(self) -> list[forms.BoundField]:
         return [self[f"share_{i}"] for i in range(len(self.parties))]
 
-    def clean_start_month(self) -> dt.date:
-        return _month(self.cleaned_data["start_month"], str(_("分享起始月份")))
+    def clean_start_month(self) -> dt.date | None:
+        text = self.cleaned_data["start_month"].strip()
+        return _month(text, str(_("分享起始月份"))) if text else None
 
-    def clean_end_month(self) -> dt.date:
-        return _month(self.cleaned_data["end_month"], str(_("分享终止月份")))
+    def clean_end_month(self) -> dt.date | None:
+        text = self.cleaned_data["end_month"].strip()
+        return _month(text, str(_("分享终止月份"))) if text else None
+
+    def clean_cap_wan(self) -> int | None:
+        text = self.cleaned_data["cap_wan"].strip()
+        if not text:
+            return None
+        try:
+            return parse_fen(text, unit_fen=FEN_PER_WAN)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def party_shares(self) -> list[tuple[str, str, int]]:
         return [

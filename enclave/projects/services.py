@@ -24,36 +24,40 @@ from enclave.audit.models import Verb
 from enclave.audit.services import diff, event_record, snapshot
 from enclave.enterprises.models import Enterprise
 from enclave.lib.codes import PROVINCES, CodeError, normalise_investment_code
-from enclave.lib.periods import add_months
 from enclave.parks.models import Industry, Park, ParkArea, SubPark, Unit
 from enclave.projects.models import (
     Agreement,
     AgreementParty,
     Conflict,
     FirstContactClaim,
+    HostContribution,
     Kind,
     Nature,
     Project,
     ProjectCodeSequence,
     SharingPolicy,
+    StartEvent,
     StatusChange,
 )
 from enclave.projects.queries import project_may_act
 from enclave.projects.workflow import Status, TransitionError, transition_check
+from enclave.sharing import terms
 
 # Fields a unit may set on its filing. Anything else in the input (status, code, filing_unit, dates of
 # review and recognition, shares) is ignored: those change only through the workflow.
 CONTENT_FIELDS = (
     "name", "enterprise", "partner_units", "park", "park_area", "subpark", "kind", "relocation_class", "nature",
     "industry", "planned_investment_fen", "origin", "investment_code", "description", "signed_on",
-    "registered_on", "construction_started_on", "operating_on",
+    "registered_on", "construction_started_on", "operating_on", "moved_on", "move_evidence",
 )  # fmt: skip
 PAST_EVENT_DATES = {
     "signed_on": "签约日期",
     "registered_on": "注册日期",
     "construction_started_on": "开工日期",
     "operating_on": "投产（运营）日期",
+    "moved_on": "搬迁日期",
 }
+MOVE_EVIDENCE_MAX = 200
 INELIGIBLE = {
     Nature.INFRASTRUCTURE: "公共基础设施项目不纳入重点产业协作园区项目认定范围",
     Nature.REAL_ESTATE: "房地产项目不纳入重点产业协作园区项目认定范围",
@@ -160,6 +164,17 @@ def _clean_content(data: dict[str, Any], *, filing_unit: Unit, current: Project 
         value = merged.get(key)
         if value is not None and value > today():
             errors[key] = f"{label}不能晚于今天（{today():%Y-%m-%d}）"
+
+    if "move_evidence" in cleaned:
+        cleaned["move_evidence"] = (cleaned["move_evidence"] or "").strip()
+    evidence = (merged.get("move_evidence") or "").strip()
+    if merged.get("moved_on") is not None:
+        if kind in Kind.values and kind != Kind.RELOCATION:
+            errors["moved_on"] = "搬迁日期只适用于存量流转项目"
+        elif not evidence:
+            errors["move_evidence"] = "填写搬迁日期须同时填写搬迁证明（文件名称及文号）"
+    if len(evidence) > MOVE_EVIDENCE_MAX:
+        errors["move_evidence"] = f"搬迁证明不能超过{MOVE_EVIDENCE_MAX}字"
 
     partners = cleaned.get("partner_units")
     if partners is not None:
@@ -346,17 +361,25 @@ class PartyShare:
 
 @dataclass(frozen=True)
 class AgreementProposal:
+    """The policy's default agreement. `start_month` is None while a first-tax start is pending (the period
+    starts in the first month with tax after recognition), and `end_month` then too."""
+
     parties: tuple[PartyShare, ...]
-    start_month: dt.date
-    end_month: dt.date
+    start_month: dt.date | None
+    end_month: dt.date | None
     policy: SharingPolicy | None
+    span: terms.Span | None = None
 
 
-def policy_for(project: Project, on: dt.date) -> SharingPolicy | None:
-    """The city's default split in force on `on` for the project's kind and relocation class."""
+def policy_for(project: Project, on: dt.date, host_contribution: str = "") -> SharingPolicy | None:
+    """The city's default split in force on `on` for the project's kind, relocation class and (where the
+    policy distinguishes it) the host park's contribution."""
     return (
         SharingPolicy.objects.filter(
-            kind=project.kind, relocation_class=project.relocation_class or "", effective_from__lte=on
+            kind=project.kind,
+            relocation_class=project.relocation_class or "",
+            host_contribution=host_contribution or "",
+            effective_from__lte=on,
         )
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
         .order_by("-effective_from")
@@ -364,22 +387,42 @@ def policy_for(project: Project, on: dt.date) -> SharingPolicy | None:
     )
 
 
-def agreement_propose(project: Project, on: dt.date) -> AgreementProposal:
+def policy_terms(policy: SharingPolicy) -> terms.PolicyTerms:
+    return terms.PolicyTerms(
+        duration_months=policy.duration_months,
+        start_event=policy.start_event,
+        cap_years_before_move=policy.cap_years_before_move,
+        extension_months=policy.extension_months,
+    )
+
+
+NO_POLICY = "未找到适用的利益分享默认比例，请由市发展改革委在“利益分享默认比例”中配置后再认定"
+
+
+def agreement_propose(project: Project, on: dt.date, host_contribution: str = "") -> AgreementProposal:
     """Default parties and months from the policy table: the cooperating side's share is split evenly among
-    the units (left-over basis points to the filing unit), the host park gets the rest; sharing starts in the
-    month after recognition."""
-    policy = policy_for(project, on)
+    the units (left-over basis points to the filing unit), the host park gets the rest; the months follow
+    the policy's duration and start event (enclave/sharing/terms.py). A move-start policy on a project with
+    no move date proposes no months (the ValidationError names moved_on)."""
+    policy = policy_for(project, on, host_contribution)
     if policy is None:
-        raise ValidationError(
-            {"parties": "未找到适用的利益分享默认比例，请由市发展改革委在“利益分享默认比例”中配置后再认定"}
-        )
+        raise ValidationError({"parties": NO_POLICY})
     units = [project.filing_unit, *sorted(project.partner_units.all(), key=lambda u: u.code)]
     each, left = divmod(policy.cooperating_bp, len(units))
     parties = [PartyShare("unit", u.code, each + (left if i == 0 else 0)) for i, u in enumerate(units)]
     parties.append(PartyShare("park", project.park.code, policy.host_bp))
-    start = add_months(on.replace(day=1), 1)
-    end = add_months(start, max(policy.duration_months, 1) - 1)
-    return AgreementProposal(parties=tuple(parties), start_month=start, end_month=end, policy=policy)
+    try:
+        span = terms.recognition_span(
+            policy_terms(policy),
+            recognised_on=on,
+            moved_on=project.moved_on,
+            cap_fen=0 if policy.cap_years_before_move else None,
+        )
+    except terms.TermsError as exc:
+        raise ValidationError(exc.errors) from exc
+    return AgreementProposal(
+        parties=tuple(parties), start_month=span.start, end_month=span.end, policy=policy, span=span
+    )
 
 
 def _validate_parties(
@@ -436,8 +479,13 @@ def project_recognise(
     end_month: dt.date | None = None,
     on: dt.date | None = None,
     reason: str = "",
+    cap_fen: int | None = None,
+    extension_months: int | None = None,
+    host_contribution: str = "",
 ) -> Project:
-    """Recognise a project (认定) and fix its sharing agreement. Defaults come from the policy table."""
+    """Recognise a project (认定) and fix its sharing agreement. Defaults come from the policy table: the
+    parties' shares, the duration and the event the period starts from (enclave/sharing/terms.py); an
+    explicit start month makes the agreement's own month the start, an explicit end month wins."""
     on = on or today()
     if on > today():
         raise ValidationError({"recognised_on": "认定日期不能晚于今天"})
@@ -446,12 +494,36 @@ def project_recognise(
     transition_check("recognise", status=project.status, role=getattr(actor, "role", ""))
     if project.conflicts.filter(status=Conflict.OPEN).exists():
         raise TransitionError("该企业在本园区存在多个单位报备的冲突，须先由市发展改革委裁定后才能认定")
-    proposal = agreement_propose(project, on) if parties is None or start_month is None else None
-    chosen = list(parties) if parties is not None else list(proposal.parties)  # type: ignore[union-attr]
-    start = (start_month or proposal.start_month).replace(day=1)  # type: ignore[union-attr]
-    end = (end_month or (proposal.end_month if proposal else add_months(start, 59))).replace(day=1)
-    if end < start:
-        raise ValidationError({"end_month": "分享终止月份不能早于起始月份"})
+    if host_contribution and host_contribution not in HostContribution.values:
+        raise ValidationError({"host_contribution": "承载地投入情况应为“承载地共同投入”或“承载地未投入”"})
+    policy = policy_for(project, on, host_contribution)
+    if policy is not None:
+        rule = policy_terms(policy)
+    elif parties is not None and start_month is not None and end_month is not None:
+        months = (end_month.year - start_month.year) * 12 + end_month.month - start_month.month + 1
+        rule = terms.PolicyTerms(duration_months=max(months, 1))
+    else:
+        raise ValidationError({"parties": NO_POLICY})
+    try:
+        span = terms.recognition_span(
+            rule,
+            recognised_on=on,
+            moved_on=project.moved_on,
+            start_month=start_month,
+            end_month=end_month,
+            cap_fen=cap_fen,
+            extension_months=extension_months,
+        )
+    except terms.TermsError as exc:
+        raise ValidationError(exc.errors) from exc
+    if parties is not None:
+        chosen = list(parties)
+    else:
+        chosen = list(agreement_propose(project, on, host_contribution).parties)
+    # A pending first-tax start stores the month after recognition and the provisional end; the first month
+    # with tax fixes the end when the settlement reads the agreement (terms.agreement_span).
+    start = span.start or span.covers_from
+    end = span.end or terms.end_from(start, span.duration_months)
     resolved = _validate_parties(project, chosen)
     project = _move(
         actor=actor,
@@ -465,7 +537,12 @@ def project_recognise(
         project=project,
         start_month=start,
         end_month=end,
-        policy=proposal.policy if proposal else policy_for(project, on),
+        policy=policy,
+        start_event=span.start_event,
+        duration_months=span.duration_months,
+        end_explicit=span.end_explicit,
+        cap_fen=span.cap_fen,
+        extension_months=span.extension_months,
         created_by=actor,
     )
     AgreementParty.objects.bulk_create(
@@ -478,6 +555,11 @@ def project_recognise(
         after={
             "start_month": start.isoformat(),
             "end_month": end.isoformat(),
+            "start_event": span.start_event,
+            "start_pending": span.pending,
+            "end_explicit": span.end_explicit,
+            "cap_fen": span.cap_fen,
+            "extension_months": span.extension_months,
             "parties": [{"kind": p.kind, "code": p.code, "share_bp": p.share_bp} for p in chosen],
         },
     )
@@ -630,7 +712,18 @@ def projects_export_record(*, actor: Any, filters: dict[str, str], description: 
 
 # Fields of a policy row that say which rule it is, or that the change itself sets; every other concrete
 # field (the ratio, the duration and whatever a later migration adds) may be changed and is otherwise copied.
-POLICY_FIXED = frozenset({"id", "kind", "relocation_class", "effective_from", "effective_to", "is_default", "note"})
+POLICY_FIXED = frozenset(
+    {
+        "id",
+        "kind",
+        "relocation_class",
+        "host_contribution",
+        "effective_from",
+        "effective_to",
+        "is_default",
+        "note",
+    }
+)
 POLICY_REASON_MAX = 200
 
 
@@ -645,6 +738,16 @@ def _policy_value_errors(row: SharingPolicy) -> dict[str, str]:
     months = row.duration_months
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 600:
         errors["duration_months"] = "分享期限应为1到600个月"
+    if row.start_event not in StartEvent.values:
+        errors["start_event"] = "请选择分享期限的起算事件"
+    years = row.cap_years_before_move
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 10):
+        errors["cap_years_before_move"] = "分享上限应为搬迁前1到10年的纳税额，不设上限请留空"
+    extension = row.extension_months
+    if not isinstance(extension, int) or isinstance(extension, bool) or not 0 <= extension <= 600:
+        errors["extension_months"] = "未达上限延长应为0到600个月"
+    elif extension and years is None:
+        errors["extension_months"] = "延长只在设有分享上限时适用，请填写上限或将延长设为0"
     return errors
 
 
@@ -672,11 +775,15 @@ def policy_change(
         errors["reason"] = f"原因不能超过{POLICY_REASON_MAX}字"
     if errors:
         raise ValidationError(errors)
-    rows = SharingPolicy.objects.filter(kind=policy.kind, relocation_class=policy.relocation_class)
+    rows = SharingPolicy.objects.filter(
+        kind=policy.kind, relocation_class=policy.relocation_class, host_contribution=policy.host_contribution
+    )
     running = effective.row_in_force(rows, from_date)
     label = policy.get_relocation_class_display() or policy.get_kind_display()
     if running is None:
-        raise ValidationError({"from_date": f"{label}在{from_date:%Y-%m-%d}没有生效的默认比例，请在管理后台新增一条"})
+        raise ValidationError(
+            {"from_date": f"{label}在{from_date:%Y-%m-%d}没有生效的默认比例，请在管理后台新增一条"}
+        )
     if all(getattr(running, name) == value for name, value in values.items()):
         raise ValidationError({"__all__": f"{label}在{from_date:%Y-%m-%d}适用的默认比例已是这些值，无需调整"})
     if running.effective_from == from_date:

@@ -163,7 +163,8 @@ FULL_FACTS = (
     "code", "name", "enterprise", "credit_code", "filing_unit", "partner_units", "park", "park_area", "subpark",
     "kind", "relocation_class", "nature", "industry", "planned_investment_fen", "origin", "investment_code",
     "status", "status_reason", "signed_on", "registered_on", "filed_on", "reviewed_on", "recognised_on",
-    "construction_started_on", "operating_on", "description", "created_by", "created_at", "updated_at",
+    "construction_started_on", "operating_on", "moved_on", "move_evidence", "description", "created_by",
+    "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -441,20 +442,23 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
                     end_month=form.cleaned_data["end_month"],
                     on=form.cleaned_data["recognised_on"],
                     reason=form.cleaned_data["reason"],
+                    cap_fen=form.cleaned_data["cap_wan"],
+                    extension_months=form.cleaned_data["extension_months"],
+                    host_contribution=form.cleaned_data["host_contribution"],
                 )
             except ValidationError as exc:
-                _errors_attach(form, exc)
+                _errors_attach(form, exc, RecogniseForm.SERVICE_FIELDS)
             except TransitionError as exc:
                 messages.error(request, str(exc))
                 return redirect("projects:detail", pk=pk)
             else:
                 messages.success(request, _("已认定，利益分享协议已生效。"))
                 return redirect("projects:detail", pk=pk)
-        policy = None
+        policy, proposal = None, None
     else:
         today = services.today()
         initial: dict[str, Any] = {"recognised_on": today}
-        policy, problem = None, None
+        policy, problem, proposal = None, None, None
         try:
             proposal = services.agreement_propose(project, today)
         except ValidationError as exc:
@@ -462,17 +466,14 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             policy = proposal.policy
             shares = {(p.kind, p.code): p.share_bp for p in proposal.parties}
-            initial.update(
-                start_month=f"{proposal.start_month:%Y-%m}",
-                end_month=f"{proposal.end_month:%Y-%m}",
-                **{f"share_{i}": shares.get((k, c), 0) for i, (k, c, _n) in enumerate(parties)},
-            )
+            # The months stay blank: typed months would be the agreement's own; the policy's are shown.
+            initial.update({f"share_{i}": shares.get((k, c), 0) for i, (k, c, _n) in enumerate(parties)})
         form = RecogniseForm(initial=initial, parties=parties)
         if problem is not None:
             form.is_valid()  # unbound: no errors of its own; show the missing policy above the form
             messages.error(request, _messages_text(problem))
     form.fields["recognised_on"].widget.attrs["max"] = services.today().isoformat()
-    context = {"project": project, "form": form, "policy": policy}
+    context = {"project": project, "form": form, "policy": policy, "proposal": proposal}
     return render(request, "projects/recognise.html", context)
 
 

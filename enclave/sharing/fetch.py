@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
 from enclave.lib.periods import add_months
-from enclave.sharing import engine
+from enclave.sharing import engine, terms
 from enclave.sharing.models import (
     Adjustment,
     AdjustmentTarget,
@@ -79,6 +81,74 @@ def rates_for_months(months: list[dt.date]) -> dict[dt.date, dict[str, int]]:
 
 def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def first_tax_months(starts: Mapping[int, dt.date]) -> dict[int, dt.date]:
+    """For each project id, the first month on or after the given month with tax paid (> 0), if any."""
+    if not starts:
+        return {}
+    rows = (
+        MonthlyTax.objects.filter(
+            report__project_id__in=list(starts), paid_fen__gt=0, report__month__gte=min(starts.values())
+        )
+        .values_list("report__project_id", "report__month")
+        .distinct()
+        .order_by()
+    )
+    found: dict[int, dt.date] = {}
+    for project_id, month in rows:
+        month = _as_date(month)
+        if month >= starts[project_id] and (project_id not in found or month < found[project_id]):
+            found[project_id] = month
+    return found
+
+
+def stored_terms(agreement: Any) -> terms.StoredTerms:
+    """The period fields of a projects.Agreement row."""
+    return terms.StoredTerms(
+        start_month=_as_date(agreement.start_month),
+        end_month=_as_date(agreement.end_month),
+        start_event=agreement.start_event,
+        end_explicit=agreement.end_explicit,
+        duration_months=agreement.duration_months,
+        extension_months=agreement.extension_months,
+        cap_fen=agreement.cap_fen,
+    )
+
+
+def _waits_for_first_tax(stored: terms.StoredTerms) -> bool:
+    return stored.start_event == terms.FIRST_TAX and not stored.end_explicit
+
+
+@dataclass(frozen=True)
+class AgreementMonths:
+    """An agreement's months as every reader sees them (terms.agreement_span with the first tax looked up).
+
+    `covers_from`..`end` (None: open while a first-tax start is pending) is what reports may be filed and
+    settled for; `start` is the month the period counts from (the first month with tax, where that is the
+    event)."""
+
+    covers_from: dt.date
+    start: dt.date | None
+    end: dt.date | None
+
+    @property
+    def pending(self) -> bool:
+        return self.start is None
+
+    def covers(self, month: dt.date) -> bool:
+        return self.covers_from <= month and (self.end is None or month <= self.end)
+
+
+def agreement_months(agreement: Any) -> AgreementMonths:
+    """The months one stored agreement covers (one query more where the end waits for the first tax)."""
+    stored = stored_terms(agreement)
+    first = None
+    if _waits_for_first_tax(stored):
+        first = first_tax_months({agreement.project_id: stored.start_month}).get(agreement.project_id)
+    covers_from, end = terms.agreement_span(stored, first_tax_month=first)
+    start = first if _waits_for_first_tax(stored) else stored.start_month
+    return AgreementMonths(covers_from, start, end)
 
 
 def load(months: list[dt.date]) -> Inputs:
@@ -159,13 +229,20 @@ def load(months: list[dt.date]) -> Inputs:
             )
 
     wanted = set(project_ids.values())
-    heads = {
-        pid: (code, _as_date(start), _as_date(end))
-        for pid, code, start, end in AgreementRow.objects.values_list(
-            "project_id", "project__code", "start_month", "end_month"
-        )
-        if pid in wanted
-    }
+    heads: dict[int, tuple[str, dt.date, dt.date]] = {}
+    waiting: dict[int, tuple[str, terms.StoredTerms]] = {}
+    for row in AgreementRow.objects.filter(project_id__in=wanted).select_related("project").order_by():
+        stored = stored_terms(row)
+        if _waits_for_first_tax(stored):
+            waiting[row.project_id] = (row.project.code, stored)
+        else:
+            heads[row.project_id] = (row.project.code, *terms.agreement_span(stored))  # type: ignore[assignment]
+    # A first-tax agreement runs its duration from the first month with tax; before any tax it is open, and
+    # the run sees it open to the run's last month (a month with no tax settles to zero).
+    found = first_tax_months({pid: stored.start_month for pid, (_c, stored) in waiting.items()})
+    for pid, (code, stored) in waiting.items():
+        start, end = terms.agreement_span(stored, first_tax_month=found.get(pid))
+        heads[pid] = (code, start, end if end is not None else max(stored.end_month, last))
     parties: dict[int, list[engine.Party]] = defaultdict(list)
     for pid, unit_code, park_code, bp in AgreementParty.objects.values_list(
         "agreement__project_id", "unit__code", "park__code", "share_bp"

@@ -109,8 +109,12 @@ def _clean_report(
         add("project", f"项目“{project.display_code}”尚未认定，不能填报月度数据")
     else:
         agreement = getattr(project, "agreement", None)
-        if agreement is None or not agreement.start_month <= month <= agreement.end_month:
-            span = f"{agreement.start_month:%Y-%m}至{agreement.end_month:%Y-%m}" if agreement else "无"
+        months = fetch.agreement_months(agreement) if agreement is not None else None
+        if months is None or not months.covers(month):
+            span = "无"
+            if months is not None:
+                end = f"{months.end:%Y-%m}" if months.end else "首个纳税月份后确定"
+                span = f"{months.covers_from:%Y-%m}至{end}"
             add("month", f"{month:%Y-%m} 不在该项目的利益分享期限内（{span}）")
     if month > (this_month or timezone.localdate().replace(day=1)):
         add("month", "不能填报未来月份的数据")

@@ -18,7 +18,7 @@ NEW_YEAR = dt.date(2025, 1, 1)
 
 @pytest.fixture
 def new_domestic():
-    return SharingPolicy.objects.get(kind="new_domestic")
+    return SharingPolicy.objects.get(kind="new_domestic", host_contribution="")
 
 
 def change(actor, policy, from_date=NEW_YEAR, reason="市政府新政策", **values):
@@ -90,4 +90,4 @@ class TestPolicyChange:
         for user in (reviewer, auditor):
             with pytest.raises(PermissionDenied):
                 change(user, new_domestic)
-        assert SharingPolicy.objects.count() == 6
+        assert SharingPolicy.objects.count() == 10

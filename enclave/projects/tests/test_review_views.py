@@ -142,7 +142,9 @@ class TestRecognise:
         assert response.status_code == 200
         form = response.context["form"]
         assert form.initial["recognised_on"] == dt.date(2025, 3, 14)
-        assert form.initial["start_month"] == "2025-04" and form.initial["end_month"] == "2030-03"
+        # Months stay blank (typed months are the agreement's own); the policy's rule is shown instead.
+        assert "start_month" not in form.initial and "end_month" not in form.initial
+        assert response.context["proposal"].span.covers_from == dt.date(2025, 4, 1)
         assert [form.initial[f"share_{i}"] for i in range(3)] == [2500, 2500, 5000]
         body = response.content.decode()
         assert "五华区" in body and "盘龙区" in body and "（承载地）" in body
