@@ -253,3 +253,55 @@ def settle(
         for code, amount in m.shares:
             totals[code] = totals.get(code, 0) + amount
     return Settlement(months=tuple(months), totals=tuple(Share(c, totals[c]) for c in sorted(totals)))
+
+
+# ---------------------------------------------------------------- cap on the cooperating side (分享上限)
+
+
+def cap_apply(
+    months: Sequence[MonthSettlement], parties: Sequence[Party], *, cap_fen: int, received_fen: int = 0
+) -> tuple[tuple[MonthSettlement, ...], int]:
+    """Apply an agreement's cap to one project's settled months; returns the months and the new total.
+
+    The cap is the most the cooperating side (every party that is not the host) may receive in total over
+    the agreement (the shape of 财预〔2015〕92号). `received_fen` is what it received in earlier periods.
+    Months are taken in month order:
+
+    - while the total stays within the cap, a month is unchanged and its cooperating shares add to the total
+      (a negative month lowers it);
+    - in the month the cap is reached, the cooperating side gets only what is left up to the cap, split among
+      its parties by their basis points with the largest-remainder rule (ties by party code), and the host
+      gets the rest of that month's retained amount;
+    - after the cap is reached, the host gets the whole retained amount of every month, positive or negative.
+
+    Retained amounts are never changed, so each month still adds up to the fen.
+    """
+    if cap_fen < 0:
+        raise EngineError("协作地分享上限不能为负数")
+    ordered, _weight = _checked_parties(parties)
+    hosts = [p for p in ordered if p.is_host]
+    if len(hosts) != 1:
+        raise EngineError("设有分享上限的协议须有且只有一个承载地分成方")
+    host = hosts[0]
+    cooperating = tuple(p for p in ordered if not p.is_host)
+    coop_codes = {p.code for p in cooperating}
+    received = received_fen
+    result = []
+    for month in sorted(months, key=lambda m: m.month):
+        got = sum(s.amount_fen for s in month.shares if s.party_code in coop_codes)
+        if received < cap_fen and received + got <= cap_fen:
+            received += got
+            result.append(month)
+            continue
+        allowed = max(cap_fen - received, 0)
+        received = max(received, cap_fen)
+        coop = dict(_split(allowed, cooperating, sum(p.share_bp for p in cooperating))) if allowed else {}
+        shares = tuple(
+            Share(
+                s.party_code,
+                month.retained_fen - allowed if s.party_code == host.code else coop.get(s.party_code, 0),
+            )
+            for s in month.shares
+        )
+        result.append(month._replace(shares=shares))
+    return tuple(result), received
