@@ -27,6 +27,10 @@ FIXED_WHEN_CITED = (
     "cooperating_bp",
     "host_bp",
     "duration_months",
+    "host_contribution",
+    "start_event",
+    "cap_years_before_move",
+    "extension_months",
 )
 
 
@@ -45,6 +49,8 @@ class SharingPolicyAdminForm(forms.ModelForm):
         coop, host = cleaned.get("cooperating_bp"), cleaned.get("host_bp")
         if coop is not None and host is not None and coop + host != FULL_BP:
             self.add_error("host_bp", _("协作地与承载地分成之和应为10000基点（100%）"))
+        if cleaned.get("extension_months") and not cleaned.get("cap_years_before_move"):
+            self.add_error("extension_months", _("延长只在设有分享上限时适用，请填写上限或将延长设为0"))
         start, end = cleaned.get("effective_from"), cleaned.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", _("失效日期不能早于生效日期"))
@@ -65,10 +71,10 @@ class SharingPolicyAdminForm(forms.ModelForm):
 class SharingPolicyAdmin(AuditedAdmin, CityAdminPermissions, admin.ModelAdmin):
     form = SharingPolicyAdminForm
     list_display = (
-        "kind", "relocation_class", "cooperating_share", "host_share", "duration_months", "effective_from",
-        "effective_to", "is_default",
+        "kind", "relocation_class", "host_contribution", "cooperating_share", "host_share", "duration_months",
+        "start_event", "cap_years_before_move", "extension_months", "effective_from", "effective_to", "is_default",
     )  # fmt: skip
-    list_filter = ("kind", "relocation_class", "is_default")
+    list_filter = ("kind", "relocation_class", "host_contribution", "start_event", "is_default")
     search_fields = ("note",)
     date_hierarchy = "effective_from"
 

@@ -145,6 +145,10 @@ def fields() -> tuple[Field, ...]:
         Field("registered_on", "注册日期", cells.date, width=12, number_format=DATE),
         Field("construction_started_on", "开工日期", cells.date, width=12, number_format=DATE),
         Field("operating_on", "投产（运营）日期", cells.date, width=14, number_format=DATE, aliases=("投产日期",)),
+        Field("moved_on", "搬迁日期", cells.date, width=12, number_format=DATE,
+              note=_("存量流转项目填写；分享期限自搬迁月份起算")),
+        Field("move_evidence", "搬迁证明", cells.text, width=30,
+              note=_("填写搬迁日期时必填：证明文件名称及文号")),
         Field("description", "项目简介", cells.text, width=30),
     )  # fmt: skip
 

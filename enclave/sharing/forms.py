@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enclave.lib.money import FEN_PER_WAN, FEN_PER_YUAN, MoneyError, parse_fen
-from enclave.projects.models import Project
+from enclave.projects.models import Project, StartEvent
 from enclave.projects.workflow import Status
 from enclave.sharing.models import INDICATORS, AdjustmentTarget, TaxType
 
@@ -158,16 +158,33 @@ class PolicyChangeForm(forms.Form):
         label=_("承载地分成（%）"), required=False, min_value=0, max_value=100, decimal_places=2
     )
     duration_months = forms.IntegerField(label=_("分享期限（月）"), required=False, min_value=1, max_value=600)
+    start_event = forms.ChoiceField(label=_("期限起算"), required=False)
+    cap_years_before_move = forms.IntegerField(
+        label=_("分享上限（搬迁前年数）"),
+        required=False,
+        min_value=0,
+        max_value=10,
+        help_text=_("协作地累计分得不超过企业搬迁前若干年的纳税额；填0取消上限"),
+    )
+    extension_months = forms.IntegerField(
+        label=_("未达上限延长（月）"), required=False, min_value=0, max_value=600
+    )
     reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, rules: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = rules
+        self.fields["start_event"].choices = [("", _("（不变）"))] + list(StartEvent.choices)
 
     def values(self) -> dict[str, int]:
         data = self.cleaned_data
         out = {f"{side}_bp": int(data[f"{side}_percent"] * 100) for side in ("cooperating", "host")
                if data.get(f"{side}_percent") is not None}  # fmt: skip
-        if data.get("duration_months") is not None:
-            out["duration_months"] = data["duration_months"]
+        for name in ("duration_months", "extension_months"):
+            if data.get(name) is not None:
+                out[name] = data[name]
+        if data.get("start_event"):
+            out["start_event"] = data["start_event"]
+        if data.get("cap_years_before_move") is not None:
+            out["cap_years_before_move"] = data["cap_years_before_move"] or None  # 0: no cap
         return out

@@ -8,7 +8,7 @@ Chinese messages. Everyone signed in reads them (reference data); only the city 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -19,7 +19,7 @@ from pydantic import Field
 from enclave.api_schemas import BasisPoints, Code, Day, InputSchema, Month, ObjectId, Text, responses
 from enclave.parks.queries import sharing_policies_for_reference
 from enclave.projects import services as project_services
-from enclave.projects.models import Kind, SharingPolicy
+from enclave.projects.models import Kind, SharingPolicy, StartEvent
 from enclave.sharing import queries, services
 from enclave.sharing.models import RetentionRate, TaxType
 
@@ -83,6 +83,9 @@ def rate_change(request, payload: RateChangeIn):
     return HttpStatus(201, _rate_out(rate))
 
 
+StartEventValue = Literal[tuple(StartEvent.values)]  # type: ignore[valid-type]
+
+
 class PolicyOut(Schema):
     id: int
     kind: str = Field(description="项目类型")
@@ -92,6 +95,10 @@ class PolicyOut(Schema):
     cooperating_bp: int = Field(description="协作地分成（基点）")
     host_bp: int = Field(description="承载地分成（基点）")
     duration_months: int = Field(description="分享期限（月）")
+    host_contribution: str = Field(description="承载地投入情况：co_invested / no_input；空为不区分")
+    start_event: str = Field(description="期限起算：first_tax_after_recognition / move / agreement_month")
+    cap_years_before_move: int | None = Field(description="分享上限：企业搬迁前若干年的纳税额；空为不设上限")
+    extension_months: int = Field(description="期满未达上限时延长的月数")
     is_default: bool
     note: str
 
@@ -112,6 +119,9 @@ class PolicyChangeIn(InputSchema):
     cooperating_bp: BasisPoints | None = None
     host_bp: BasisPoints | None = None
     duration_months: int | None = Field(None, strict=True, ge=1, le=600)
+    start_event: StartEventValue | None = None
+    cap_years_before_move: int | None = Field(None, strict=True, ge=0, le=10, description="0 取消上限")
+    extension_months: int | None = Field(None, strict=True, ge=0, le=600)
     reason: Reason = Field(description="原因（必填，不超过200字）")
 
 
@@ -136,6 +146,8 @@ def policy_change(request, policy_id: ObjectId, payload: PolicyChangeIn):
     """Change the default of the row's kind and relocation class from a day on (only the given values)."""
     policy = get_object_or_404(SharingPolicy, pk=policy_id)
     values = payload.model_dump(exclude={"from_date", "reason"}, exclude_none=True)
+    if values.get("cap_years_before_move") == 0:
+        values["cap_years_before_move"] = None  # 0: no cap
     changed = project_services.policy_change(actor=request.user, policy=policy, from_date=payload.from_date,
                                              values=values, reason=payload.reason)  # fmt: skip
     return HttpStatus(201, _policy_out(changed))

@@ -626,7 +626,10 @@ def policy_change(request: HttpRequest) -> HttpResponse:
     """Change a sharing default (利益分享默认比例) from a day on; the rows are listed and exported on /parks/."""
     if not scope_of(request.user).can_change_rules:
         raise PermissionDenied(_("只有市级管理员可以调整利益分享默认比例"))
-    latest = {f"{p.kind}:{p.relocation_class}": p for p in SharingPolicy.objects.order_by("effective_from", "pk")}
+    # Key kind:class, with :contribution where the policy distinguishes the host's input.
+    latest = {":".join(filter(None, (p.kind, p.relocation_class or "", p.host_contribution))) if p.host_contribution
+              else f"{p.kind}:{p.relocation_class}": p
+              for p in SharingPolicy.objects.order_by("effective_from", "pk")}  # fmt: skip
     form = PolicyChangeForm(request.POST or None, rules=[(key, str(p)) for key, p in sorted(latest.items())])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

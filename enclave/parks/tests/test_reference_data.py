@@ -88,7 +88,7 @@ class TestParks:
 class TestSharingDefaults:
     def test_the_shipped_ratios_are_marked_as_defaults_and_add_up(self):
         policies = list(SharingPolicy.objects.all())
-        assert len(policies) == 6
+        assert len(policies) == 10  # six kinds and classes, and host co-invested / no input for both new kinds
         for policy in policies:
             assert policy.is_default
             assert policy.cooperating_bp + policy.host_bp == 10_000

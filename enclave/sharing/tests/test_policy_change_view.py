@@ -37,10 +37,10 @@ class TestPolicyChangePage:
         assert response.status_code == 200 and "之和应为10000基点" in text and "市政府新政策" in text
         response = client_for(city_admin).post(URL, form(from_date="2024-05-01"))
         assert "同一天不能再调整" in response.content.decode()
-        assert SharingPolicy.objects.count() == 6
+        assert SharingPolicy.objects.count() == 10
 
     def test_other_roles_cannot_open_it(self, reviewer, wuhua, auditor):
         for user in (reviewer, wuhua, auditor):
             assert client_for(user).get(URL).status_code == 403
             assert client_for(user).post(URL, form()).status_code == 403
-        assert SharingPolicy.objects.count() == 6
+        assert SharingPolicy.objects.count() == 10

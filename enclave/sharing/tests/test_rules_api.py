@@ -100,7 +100,7 @@ class TestSharingPoliciesApi:
         for body, field, text in cases:
             response = post(city_admin, f"/sharing-policies/{policy.pk}/change", body)
             assert response.status_code == 422 and text in messages(response)[field], response.content
-        assert SharingPolicy.objects.count() == 6
+        assert SharingPolicy.objects.count() == 10
 
     def test_other_roles_are_refused(self, reviewer):
         body = {"from_date": "2025-01-01", "duration_months": 48, "reason": "x"}
