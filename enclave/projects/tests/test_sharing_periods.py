@@ -278,3 +278,52 @@ class TestApi:
         )
         assert response.status_code == 200, response.content
         assert response.json()["moved_on"] == "2024-05-08" and response.json()["move_evidence"] == MOVE_PROOF
+
+
+def _data_migration():
+    import importlib
+
+    return importlib.import_module("enclave.projects.migrations.0004_policy_terms_defaults")
+
+
+class TestMigration:
+    def test_agreements_already_recognised_keep_their_months(self, wuhua, reviewer):
+        from django.apps import apps
+
+        project = under_review(wuhua, reviewer)
+        # As an agreement recognised before the policy carried its terms: 60 months written, nothing else.
+        agreement = recognise(project, reviewer, start_month=D(2024, 7, 1), end_month=D(2029, 6, 1))
+        Agreement.objects.filter(pk=agreement.pk).update(
+            start_event="", duration_months=None, end_explicit=True
+        )
+        _data_migration().backwards(apps, None)
+        before = list(Agreement.objects.values())
+        _data_migration().forwards(apps, None)
+        assert list(Agreement.objects.values()) == before
+        months = fetch.agreement_months(Agreement.objects.get(pk=agreement.pk))
+        assert (months.start, months.end) == (D(2024, 7, 1), D(2029, 6, 1))
+
+    def test_the_defaults_name_their_start_events(self):
+        rows = {
+            (p.kind, p.relocation_class, p.host_contribution): (
+                p.cooperating_bp,
+                p.duration_months,
+                p.start_event,
+            )
+            for p in SharingPolicy.objects.all()
+        }
+        assert rows[("relocation", "voluntary", "")] == (3000, 36, "move")
+        assert rows[("relocation", "policy", "")] == (5000, 60, "move")
+        assert rows[("new_domestic", "", "")] == (5000, 60, "first_tax_after_recognition")
+        assert rows[("new_abroad", "", "co_invested")] == (4900, 60, "first_tax_after_recognition")
+        assert rows[("new_domestic", "", "no_input")] == (9500, 60, "first_tax_after_recognition")
+        assert len(rows) == 10
+
+    def test_the_data_migration_runs_backwards_and_forwards(self):
+        from django.apps import apps
+
+        _data_migration().backwards(apps, None)
+        assert SharingPolicy.objects.count() == 6
+        assert set(SharingPolicy.objects.values_list("start_event", flat=True)) == {"agreement_month"}
+        _data_migration().forwards(apps, None)
+        assert SharingPolicy.objects.count() == 10

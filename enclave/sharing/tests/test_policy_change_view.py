@@ -15,7 +15,8 @@ URL = "/sharing/policies/change/"
 
 def form(**overrides):
     data = {"rule": "relocation:voluntary", "from_date": "2025-01-01", "cooperating_percent": "40",
-            "host_percent": "60", "duration_months": "", "reason": "市政府新政策"}  # fmt: skip
+            "host_percent": "60", "duration_months": "", "start_event": "", "cap_years_before_move": "",
+            "extension_months": "", "reason": "市政府新政策"}  # fmt: skip
     return {**data, **overrides}
 
 
@@ -44,3 +45,12 @@ class TestPolicyChangePage:
             assert client_for(user).get(URL).status_code == 403
             assert client_for(user).post(URL, form()).status_code == 403
         assert SharingPolicy.objects.count() == 10
+
+    def test_the_period_terms_change_on_the_page(self, city_admin):
+        client = client_for(city_admin)
+        data = form(cooperating_percent="", host_percent="", cap_years_before_move="3", extension_months="24")
+        assert client.post(URL, data).status_code == 302
+        row = SharingPolicy.objects.get(relocation_class="voluntary", effective_to=None)
+        assert (row.cap_years_before_move, row.extension_months, row.start_event) == (3, 24, "move")
+        page = client.get("/parks/").content.decode()
+        assert "搬迁前3年纳税额" in page and "搬迁月份" in page and "承载地未投入" in page

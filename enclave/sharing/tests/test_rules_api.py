@@ -88,6 +88,26 @@ class TestSharingPoliciesApi:
         policy.refresh_from_db()
         assert policy.effective_to == dt.date(2024, 12, 31)
 
+    def test_the_period_terms_change_and_are_listed(self, city_admin):
+        policy = voluntary()
+        body = {"from_date": "2025-01-01", "cap_years_before_move": 3, "extension_months": 24,
+                "start_event": "agreement_month", "reason": "参照财预〔2015〕92号"}  # fmt: skip
+        response = post(city_admin, f"/sharing-policies/{policy.pk}/change", body)
+        assert response.status_code == 201, response.content
+        new = response.json()
+        assert (new["cap_years_before_move"], new["extension_months"], new["start_event"]) == (
+            3, 24, "agreement_month")  # fmt: skip
+        assert (new["cooperating_bp"], new["duration_months"], new["host_contribution"]) == (3000, 36, "")
+        listed = client_for(city_admin).get("/api/v1/sharing-policies?kind=relocation").json()["items"]
+        assert {p["start_event"] for p in listed} == {"move", "agreement_month"}
+        # An extension without a cap, and a cap of 0 years (no cap) with the extension kept, are refused.
+        body = {"from_date": "2025-06-01", "cap_years_before_move": 0, "reason": "取消上限"}
+        response = post(city_admin, f"/sharing-policies/{new['id']}/change", body)
+        assert (
+            response.status_code == 422
+            and "延长只在设有分享上限时适用" in messages(response)["extension_months"]
+        )
+
     def test_refusals_are_422_and_unknown_fields_are_refused(self, city_admin):
         policy = voluntary()
         cases = [
