@@ -305,3 +305,28 @@ def cap_apply(
         )
         result.append(month._replace(shares=shares))
     return tuple(result), received
+
+
+def caps_apply(
+    settlement: Settlement, agreements: Mapping[str, Agreement], caps: Mapping[str, tuple[int, int]]
+) -> Settlement:
+    """`cap_apply` for every capped project of a settlement; `caps` maps a project code to (cap, what the
+    cooperating side received before the settlement's first month). Without caps the settlement is returned
+    as it is; otherwise the capped projects' months are replaced and the totals recomputed."""
+    if not caps:
+        return settlement
+    by_project: dict[str, list[MonthSettlement]] = {}
+    for month in settlement.months:
+        by_project.setdefault(month.project_code, []).append(month)
+    months: list[MonthSettlement] = []
+    for code, own in by_project.items():
+        if code in caps:
+            cap, received = caps[code]
+            own = list(cap_apply(own, agreements[code].parties, cap_fen=cap, received_fen=received)[0])
+        months.extend(own)
+    months.sort(key=lambda m: (m.project_code, m.month))
+    totals: dict[str, int] = {}
+    for m in months:
+        for code, amount in m.shares:
+            totals[code] = totals.get(code, 0) + amount
+    return Settlement(months=tuple(months), totals=tuple(Share(c, totals[c]) for c in sorted(totals)))

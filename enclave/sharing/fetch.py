@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -39,6 +39,8 @@ class Inputs:
     agreements: dict[str, engine.Agreement]
     rates_by_month: dict[dt.date, dict[str, int]]
     project_ids: dict[str, int]  # project code → id
+    # Capped agreements: project code → (cap, what the cooperating side received before the first month).
+    caps: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def canonical(self) -> bytes:
         """A stable byte form of the inputs for the run's digest (one line per report and agreement)."""
@@ -55,6 +57,8 @@ class Inputs:
             lines.append(
                 f"A|{a.project_code}|{a.start_month.isoformat()}|{a.end_month.isoformat()}|{parties}"
             )
+        for code, (cap, received) in sorted(self.caps.items()):
+            lines.append(f"C|{code}|{cap}|{received}")
         return "\n".join(lines).encode()
 
     def canonical_rules(self) -> bytes:
@@ -231,8 +235,11 @@ def load(months: list[dt.date]) -> Inputs:
     wanted = set(project_ids.values())
     heads: dict[int, tuple[str, dt.date, dt.date]] = {}
     waiting: dict[int, tuple[str, terms.StoredTerms]] = {}
+    capped: dict[int, tuple[str, int]] = {}
     for row in AgreementRow.objects.filter(project_id__in=wanted).select_related("project").order_by():
         stored = stored_terms(row)
+        if row.cap_fen is not None:
+            capped[row.project_id] = (row.project.code, row.cap_fen)
         if _waits_for_first_tax(stored):
             waiting[row.project_id] = (row.project.code, stored)
         else:
@@ -253,4 +260,24 @@ def load(months: list[dt.date]) -> Inputs:
         code: engine.Agreement(code, tuple(sorted(parties[pid])), start, end)
         for pid, (code, start, end) in heads.items()
     }
-    return Inputs(tuple(reports), agreements, rates_for_months(months), project_ids)
+    caps = {code: (cap, received) for code, cap, received in _received_before(capped, first)}
+    return Inputs(tuple(reports), agreements, rates_for_months(months), project_ids, caps)
+
+
+def _received_before(capped: Mapping[int, tuple[str, int]], first: dt.date) -> list[tuple[str, int, int]]:
+    """(code, cap, the cooperating units' settled total before `first`) for each capped project."""
+    if not capped:
+        return []
+    from django.db.models import Sum
+
+    from enclave.sharing.models import SettlementShare
+
+    totals = dict(
+        SettlementShare.objects.filter(
+            line__project_id__in=list(capped), line__month__lt=first, unit__isnull=False
+        )
+        .values_list("line__project_id")
+        .annotate(total=Sum("amount_fen"))
+        .order_by()
+    )
+    return [(code, cap, totals.get(pid) or 0) for pid, (code, cap) in capped.items()]

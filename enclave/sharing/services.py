@@ -672,7 +672,8 @@ def settlement_run(*, actor: Any, period: str, progress: Progress | None = None)
     ).first()
     report(1, 4, "计算")
     try:
-        result = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
+        settled = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
+        result = engine.caps_apply(settled, inputs.agreements, inputs.caps)
     except engine.EngineError as exc:
         raise ValidationError({"period": engine_refusal(exc, span.label)}) from exc
     if existing is not None:
@@ -726,7 +727,8 @@ def settlement_verify(*, period: str) -> Verification:
     inputs = fetch.load(fetch.months_between(span.start, span.end))
     input_digest, rules_digest = sm3(inputs.canonical()), sm3(inputs.canonical_rules())
     try:
-        result = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
+        settled = engine.settle(inputs.reports, inputs.agreements, inputs.rates_by_month)
+        result = engine.caps_apply(settled, inputs.agreements, inputs.caps)
     except engine.EngineError as exc:
         raise ValidationError({"period": str(exc)}) from exc
     run = SettlementRun.objects.filter(
