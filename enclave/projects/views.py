@@ -46,6 +46,7 @@ from enclave.projects.history import event_rows
 from enclave.projects.models import Agreement, Conflict, Project
 from enclave.projects.workflow import TRANSITIONS, Status, TransitionError, actions_available
 from enclave.query_params import page_number
+from enclave.sharing.fetch import agreement_months
 from enclave.sharing.queries import investment_progress
 
 # Pending work first (not yet recognised, newest filing first), then recognised projects, newest first.
@@ -228,6 +229,7 @@ def _detail_context(request: HttpRequest, access: queries.ProjectAccess, **extra
         "access": access,
         "facts": _facts(project, full=access.full),
         "agreement": agreement,
+        "agreement_months": agreement_months(agreement) if agreement is not None else None,
         "conflicts": queries.conflicts_visible_to(user).filter(projects=project),
         "review_transitions": _review_transitions(user, project),
         "action_form": extra.pop("action_form", None) or ActionForm(),

@@ -121,7 +121,9 @@ def recognition_span(
             covers_from = start
     elif event == MOVE:
         if moved_on is None:
-            errors["moved_on"] = "存量流转项目的分享期限自搬迁月份起算，请先在项目上填写搬迁日期及证明"
+            errors["moved_on"] = (
+                "存量流转项目的分享期限自搬迁月份起算：请退回报备单位补填搬迁日期及证明，或填写协议约定的分享起始月份"
+            )
             start = None
         else:
             start = covers_from = month_of(moved_on)

@@ -31,7 +31,8 @@ class TestDetailFacts:
         assert "利益分享协议" in body
         assert "五华区" in body and "磨憨—磨丁合作区（承载地）" in body
         assert "50%" in body and ">5000<" in body
-        assert "2024-07 — 2029-06" in body
+        # New recruitment counts from its first month with tax; none reported yet, so the end is open.
+        assert "2024-07 — " in body and "自认定后首个纳税月份起60个月" in body and "2029-06" not in body
 
 
 class TestTimeline:

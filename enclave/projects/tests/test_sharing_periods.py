@@ -92,6 +92,8 @@ class TestRecognitionService:
         months = fetch.agreement_months(agreement)
         assert (months.start, months.end) == (D(2024, 9, 1), D(2029, 8, 1))
         assert months.covers(D(2029, 8, 1)) and not months.covers(D(2029, 9, 1))
+        page = client_for(wuhua).get(reverse("projects:detail", args=[project.pk])).content.decode()
+        assert "2024-09 — 2029-08" in page
         inputs = fetch.load([D(2024, 9, 1)])
         engine_agreement = inputs.agreements[project.code]
         assert (engine_agreement.start_month, engine_agreement.end_month) == (D(2024, 7, 1), D(2029, 8, 1))
