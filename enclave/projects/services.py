@@ -399,6 +399,14 @@ def policy_terms(policy: SharingPolicy) -> terms.PolicyTerms:
 NO_POLICY = "未找到适用的利益分享默认比例，请由市发展改革委在“利益分享默认比例”中配置后再认定"
 
 
+def _default_parties(project: Project, policy: SharingPolicy) -> list[PartyShare]:
+    units = [project.filing_unit, *sorted(project.partner_units.all(), key=lambda u: u.code)]
+    each, left = divmod(policy.cooperating_bp, len(units))
+    parties = [PartyShare("unit", u.code, each + (left if i == 0 else 0)) for i, u in enumerate(units)]
+    parties.append(PartyShare("park", project.park.code, policy.host_bp))
+    return parties
+
+
 def agreement_propose(project: Project, on: dt.date, host_contribution: str = "") -> AgreementProposal:
     """Default parties and months from the policy table: the cooperating side's share is split evenly among
     the units (left-over basis points to the filing unit), the host park gets the rest; the months follow
@@ -407,10 +415,7 @@ def agreement_propose(project: Project, on: dt.date, host_contribution: str = ""
     policy = policy_for(project, on, host_contribution)
     if policy is None:
         raise ValidationError({"parties": NO_POLICY})
-    units = [project.filing_unit, *sorted(project.partner_units.all(), key=lambda u: u.code)]
-    each, left = divmod(policy.cooperating_bp, len(units))
-    parties = [PartyShare("unit", u.code, each + (left if i == 0 else 0)) for i, u in enumerate(units)]
-    parties.append(PartyShare("park", project.park.code, policy.host_bp))
+    parties = _default_parties(project, policy)
     try:
         span = terms.recognition_span(
             policy_terms(policy),
@@ -516,10 +521,7 @@ def project_recognise(
         )
     except terms.TermsError as exc:
         raise ValidationError(exc.errors) from exc
-    if parties is not None:
-        chosen = list(parties)
-    else:
-        chosen = list(agreement_propose(project, on, host_contribution).parties)
+    chosen = list(parties) if parties is not None else _default_parties(project, policy)  # type: ignore[arg-type]
     # A pending first-tax start stores the month after recognition and the provisional end; the first month
     # with tax fixes the end when the settlement reads the agreement (terms.agreement_span).
     start = span.start or span.covers_from

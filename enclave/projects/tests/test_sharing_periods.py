@@ -74,6 +74,17 @@ class TestRecognitionService:
         errors = refusal(voluntary(wuhua, reviewer), reviewer)
         assert set(errors) == {"moved_on"} and "搬迁日期" in errors["moved_on"][0]
 
+    def test_stock_relocation_without_a_move_date_may_take_a_month_set_on_the_agreement(
+        self, wuhua, reviewer
+    ):
+        agreement = recognise(voluntary(wuhua, reviewer), reviewer, start_month=D(2024, 8, 1))
+        assert (agreement.start_month, agreement.end_month, agreement.start_event) == (
+            D(2024, 8, 1), D(2027, 7, 1), "agreement_month")  # fmt: skip
+        assert [(p.party_code, p.share_bp) for p in agreement.parties.all()] == [
+            ("530102", 3000),
+            ("mohan", 7000),
+        ]
+
     def test_new_recruitment_waits_for_the_first_tax(self, wuhua, reviewer):
         agreement = recognise(under_review(wuhua, reviewer), reviewer)
         assert (agreement.start_event, agreement.end_explicit, agreement.duration_months) == (
