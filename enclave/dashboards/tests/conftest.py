@@ -26,7 +26,8 @@ def landings(wuhua, panlong, reviewer, mohan_user):
     landed(wuhua, reviewer, dt.date(2024, 6, 20), 3_000, name="五华纺织项目")
     landed(
         wuhua, reviewer, dt.date(2024, 11, 5), 2_000, name="五华流转项目", kind="relocation",
-        relocation_class="voluntary", origin="五华区",
+        relocation_class="voluntary", origin="五华区", moved_on=dt.date(2024, 10, 28),
+        move_evidence="五华区市场监管局变更登记通知书",
     )  # fmt: skip
     landed(
         wuhua, reviewer, dt.date(2025, 2, 10), 5_000, name="五华老挝电子项目", park=lingang, kind="new_abroad",
