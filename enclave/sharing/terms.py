@@ -15,7 +15,12 @@ months. The rules, in the order they apply:
    An end before the start is refused.
 3. **Cap and extension** (the shape of 财预〔2015〕92号): the cap is the most the cooperating side may receive in
    total over the agreement; the extension is the months added after the end when the cap has not been reached
-   by then. A cap below zero is refused; a policy row that says its cap is "the taxes of N years before the
+   by then. The agreement covers its extension months in every case, and the settlement's cap pass
+   (engine.cap_apply) decides who gets them: while the cooperating side is below its cap it shares as before;
+   once the cap is reached — at the end or during the extension — the host gets every fen, which is what a
+   month outside the agreement would give (the retained part stays where the enterprise pays). So no reader
+   has to know the ledger's total at the end month, and a late correction never turns a covered month into an
+   uncovered one (which would block the period, issue 13 item 3). A cap below zero is refused; a policy row that says its cap is "the taxes of N years before the
    move" needs the amount written on the agreement.
 
 Errors are `TermsError`, a mapping of field → Chinese sentence, so a form or API shows each at its field.
@@ -184,23 +189,21 @@ class StoredTerms:
     cap_fen: int | None = None
 
 
-def agreement_span(
-    terms: StoredTerms, *, first_tax_month: dt.date | None = None, cap_reached_by_end: bool = True
-) -> tuple[dt.date, dt.date | None]:
+def agreement_span(terms: StoredTerms, *, first_tax_month: dt.date | None = None) -> tuple[dt.date, dt.date | None]:
     """The months a stored agreement covers: (first month, last month or None while open-ended).
 
     One function for every reader (the monthly report check, the settlement's inputs), so they never
     disagree. A first-tax agreement without an explicit end runs `duration_months` from the first month with
     tax on or after its stored start (`first_tax_month`, looked up by the caller); before any tax it is open.
-    The extension is added when the agreement has a cap that was not reached by the end
-    (`cap_reached_by_end` False)."""
+    A capped agreement with an extension covers the extension months too (rule 3: the cap pass gives them all
+    to the host once the cap is reached)."""
     start = terms.start_month
     end: dt.date | None = terms.end_month
     if terms.start_event == FIRST_TAX and not terms.end_explicit:
         if first_tax_month is None or month_of(first_tax_month) < start:
             return start, None
         end = end_from(first_tax_month, terms.duration_months or 1)
-    if terms.cap_fen is not None and terms.extension_months and not cap_reached_by_end:
+    if terms.cap_fen is not None and terms.extension_months:
         end = add_months(end, terms.extension_months)
     return start, end
 
@@ -210,7 +213,6 @@ def agreement_covers(
     month: dt.date,
     *,
     first_tax_month: dt.date | None = None,
-    cap_reached_by_end: bool = True,
 ) -> bool:
-    start, end = agreement_span(terms, first_tax_month=first_tax_month, cap_reached_by_end=cap_reached_by_end)
+    start, end = agreement_span(terms, first_tax_month=first_tax_month)
     return start <= month_of(month) and (end is None or month_of(month) <= end)

@@ -181,12 +181,15 @@ def test_first_tax_with_explicit_end_keeps_the_end():
     assert agreement_span(stored, first_tax_month=D(2025, 9, 1)) == (D(2025, 4, 1), D(2027, 3, 1))
 
 
-def test_extension_only_when_the_cap_was_not_reached():
+def test_a_capped_agreement_covers_its_extension_and_an_uncapped_one_has_none():
+    """Who gets the extension months is the cap pass's business (test_extension_settlement.py)."""
     stored = StoredTerms(D(2024, 11, 1), D(2027, 10, 1), start_event=MOVE, cap_fen=100, extension_months=24)
-    assert agreement_span(stored) == (D(2024, 11, 1), D(2027, 10, 1))
-    assert agreement_span(stored, cap_reached_by_end=False) == (D(2024, 11, 1), D(2029, 10, 1))
+    assert agreement_span(stored) == (D(2024, 11, 1), D(2029, 10, 1))
+    assert agreement_covers(stored, D(2029, 10, 1)) and not agreement_covers(stored, D(2029, 11, 1))
     no_cap = StoredTerms(D(2024, 11, 1), D(2027, 10, 1), start_event=MOVE, extension_months=24)
-    assert agreement_span(no_cap, cap_reached_by_end=False) == (D(2024, 11, 1), D(2027, 10, 1))
+    assert agreement_span(no_cap) == (D(2024, 11, 1), D(2027, 10, 1))
+    no_extension = StoredTerms(D(2024, 11, 1), D(2027, 10, 1), start_event=MOVE, cap_fen=100)
+    assert agreement_span(no_extension) == (D(2024, 11, 1), D(2027, 10, 1))
 
 
 def test_end_from_counts_inclusive_months():
