@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet, Sum
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from enclave.accounts.models import Role
 from enclave.accounts.scope import scope_of
@@ -301,3 +301,53 @@ def true_up_rows(statement: TrueUpStatement, user: object) -> list[TrueUpRow]:
         for line in statement.lines.all()
         if line.party_code in visible
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- the adjustments list's filter
+
+ADJUSTMENT_STATES = {"active": gettext_noop("有效"), "voided": gettext_noop("已作废"), "reversal": gettext_noop("冲销记录")}
+
+
+@dataclass(frozen=True)
+class AdjustmentFilter:
+    """The adjustments list's filter (page and export): project code or name, the period the adjustment
+    settles in (计入期间), the period it corrects (更正期间), and its state."""
+
+    q: str = ""
+    period: periods.Period | None = None
+    concerns: periods.Period | None = None
+    state: str = ""
+
+    def apply(self, qs: QuerySet[Adjustment]) -> QuerySet[Adjustment]:
+        from django.db.models import Q
+
+        if self.q:
+            qs = qs.filter(Q(project__code__icontains=self.q) | Q(project__name__icontains=self.q))
+        if self.period:
+            qs = qs.filter(month__gte=self.period.start, month__lte=self.period.end)
+        if self.concerns:
+            qs = qs.filter(concerns_month__gte=self.concerns.start, concerns_month__lte=self.concerns.end)
+        if self.state == "reversal":
+            qs = qs.filter(reverses__isnull=False)
+        elif self.state == "voided":
+            qs = qs.filter(reversal__isnull=False)
+        elif self.state == "active":
+            qs = qs.filter(reverses__isnull=True, reversal__isnull=True)
+        return qs
+
+    def as_params(self) -> dict[str, str]:
+        values = {"q": self.q, "period": self.period.label if self.period else "",
+                  "concerns": self.concerns.label if self.concerns else "", "state": self.state}  # fmt: skip
+        return {k: v for k, v in values.items() if v}
+
+    def describe(self) -> str:
+        parts = []
+        if self.q:
+            parts.append(gettext("项目：%(value)s") % {"value": self.q})
+        if self.period:
+            parts.append(gettext("计入期间：%(value)s") % {"value": self.period.label})
+        if self.concerns:
+            parts.append(gettext("更正期间：%(value)s") % {"value": self.concerns.label})
+        if self.state:
+            parts.append(gettext("状态：%(value)s") % {"value": gettext(ADJUSTMENT_STATES[self.state])})
+        return gettext("；").join(parts) if parts else gettext("全部调整记录")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -501,26 +502,36 @@ def adjustments(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已录入调整，计入 %(month)s") % {"month": f"{adj.month:%Y-%m}"})
                 return redirect("sharing:adjustments")
-    listed = Adjustment.objects.select_related("project", "created_by", "reversal").order_by(
+    flt = queries.AdjustmentFilter(
+        q=qp.text(request.GET, "q", 60),
+        period=qp.param(request.GET, "period", parse.period),
+        concerns=qp.param(request.GET, "concerns", parse.period),
+        state=qp.choice(request.GET, "state", queries.ADJUSTMENT_STATES),
+    )
+    listed = flt.apply(Adjustment.objects.select_related("project", "created_by", "reversal")).order_by(
         "-created_at", "-id"
     )
     if request.method == "GET" and request.GET.get("format") == "xlsx":
         event_record(actor=request.user, verb=Verb.EXPORT, object_type="sharing.adjustment",
-                     object_repr="调整记录", after={"rows": listed.count()})  # fmt: skip
+                     object_repr="调整记录", reason=flt.describe(),
+                     after={"rows": listed.count(), "filters": flt.as_params()})  # fmt: skip
         data = [
             [a.pk, a.project.code, a.project.name, f"{a.month:%Y-%m}", f"{a.concerns_month:%Y-%m}",
              a.get_target_display(), _yuan(a.amount_fen), a.reason, _adjustment_state(a), str(a.created_by),
              a.created_at]
             for a in listed
         ]  # fmt: skip
-        return _xlsx("调整记录", ADJUSTMENT_COLUMNS, data, "调整记录", "调整记录")
+        return xlsx_table(what="调整记录", columns=ADJUSTMENT_COLUMNS, rows=data, sheet="调整记录", stem="调整记录",
+                          description=flt.describe())  # fmt: skip
     page = Paginator(listed, 20).get_page(page_number(request))
     for a in page:
         a.state = _adjustment_state(a)
         a.may_void = services.adjustment_void_refusal(
             is_reversal=a.reverses_id is not None, is_voided=getattr(a, "reversal", None) is not None
         ) is None
-    return render(request, "sharing/adjustments.html", {"form": form, "page_obj": page})
+    return render(request, "sharing/adjustments.html",
+                  {"form": form, "page_obj": page, "filter": flt, "states": queries.ADJUSTMENT_STATES,
+                   "export_query": urlencode({**flt.as_params(), "format": "xlsx"})})  # fmt: skip
 
 
 @login_required

@@ -226,3 +226,45 @@ class TestPage:
         assert client_for(wuhua).post(f"/sharing/adjustments/{adjustment.pk}/void/", {"reason": "x"}).status_code == 403
         assert client_for(city_admin).get(f"/sharing/adjustments/{adjustment.pk}/void/").status_code == 405
         assert not Adjustment.objects.filter(reverses=adjustment).exists()
+
+
+class TestListFilter:
+    """The list filters by project, the period an adjustment settles in, the period it corrects and its
+    state; the export carries the same filter in its title and audit row; a bad value is a 400 naming it."""
+
+    def test_state_and_periods_filter_the_page_and_the_export(self, ended, city_admin):
+        import io
+
+        from openpyxl import load_workbook
+
+        kept = adjust(city_admin, ended, concerns=JULY, amount=500, reason="7月更正")
+        voided = adjust(city_admin, ended, concerns=AUGUST, amount=700, reason="8月录错")
+        services.adjustment_void(actor=city_admin, adjustment=voided, reason="录错")
+        reversal = Adjustment.objects.get(reverses=voided)
+        client = client_for(city_admin)
+
+        def listed(**params) -> set[int]:
+            page = client.get("/sharing/adjustments/", params).content.decode()
+            return {a.pk for a in (kept, voided, reversal) if f'id="adjustment-{a.pk}"' in page}
+
+        assert listed() == {kept.pk, voided.pk, reversal.pk}
+        assert listed(state="active") == {kept.pk}
+        assert listed(state="voided") == {voided.pk}
+        assert listed(state="reversal") == {reversal.pk}
+        assert listed(concerns="2024-07") == {kept.pk}
+        assert listed(concerns="2024Q3", state="active") == {kept.pk}
+        assert listed(q=ended.code[-4:], period="2024Q4") == {kept.pk, voided.pk, reversal.pk}
+        assert listed(period="2025") == set()
+        export = client.get("/sharing/adjustments/", {"state": "voided", "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(export.content)).active
+        values = [[c.value for c in row] for row in sheet.iter_rows()]
+        assert "状态：已作废" in str(values[0][0])
+        assert [row[0] for row in values if isinstance(row[0], int)] == [voided.pk]
+        audit = AuditEvent.objects.filter(verb="export", object_type="sharing.adjustment").latest("id")
+        assert audit.after["filters"] == {"state": "voided"} and audit.after["rows"] == 1
+
+    @pytest.mark.parametrize("params, named", [({"state": "x"}, "state"), ({"period": "2024Q9"}, "period"),
+                                               ({"concerns": "七月"}, "concerns")])  # fmt: skip
+    def test_a_bad_value_is_refused_naming_it(self, ended, city_admin, params, named):
+        response = client_for(city_admin).get("/sharing/adjustments/", params)
+        assert response.status_code == 400 and f"参数“{named}”" in response.content.decode()
